@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './index.ts'
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('Should apply DESIGN.md defaults with nothing set', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      DB_POOL_SIZE: 10,
+      SCORE_CACHE_TTL_SECONDS: 300,
+      CORE_URL: 'http://127.0.0.1:3000',
+      GPU_SLOTS: 1,
+      EXECUTION_PROVIDERS: ['cpu'],
+      MOCKUP_STORAGE_DIR: '.data/mockups',
+      LOG_LEVEL: 'info',
+      API_KEYS: [],
+    })
+    expect(config.CORE_WORKERS).toBeGreaterThan(0)
+  })
+
+  it('Should coerce and parse valid values', () => {
+    const config = loadConfig({
+      DB_POOL_SIZE: '25',
+      EXECUTION_PROVIDERS: 'webgpu, cpu',
+      API_KEYS: 'ci:0123456789abcdef',
+      DATABASE_URL: 'postgres://u@db:5432/app',
+    })
+    expect(config.DB_POOL_SIZE).toBe(25)
+    expect(config.EXECUTION_PROVIDERS).toEqual(['webgpu', 'cpu'])
+    expect(config.API_KEYS).toEqual([{ name: 'ci', secret: '0123456789abcdef' }])
+  })
+
+  it('Should treat empty strings as unset', () => {
+    expect(loadConfig({ DB_POOL_SIZE: '', REDIS_URL: '' }).DB_POOL_SIZE).toBe(10)
+  })
+
+  it.each([
+    ['DB_POOL_SIZE', 'ten', /DB_POOL_SIZE: expected a whole number from 1 to 1000/],
+    ['DB_POOL_SIZE', '0', /DB_POOL_SIZE: expected a whole number/],
+    ['SCORE_CACHE_TTL_SECONDS', '1.5', /SCORE_CACHE_TTL_SECONDS: expected a whole number/],
+    ['PORT', '70000', /PORT: expected a whole number from 0 to 65535/],
+    ['REDIS_URL', 'http://localhost:6379', /REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL:/],
+    ['EXECUTION_PROVIDERS', 'cpu,tpu', /EXECUTION_PROVIDERS: expected a comma-separated list/],
+    ['API_KEYS', 'ci:short', /API_KEYS: the secret of "ci" must be at least 16/],
+  ])('Should name %s when it is %s', (name, value, message) => {
+    const found = problems({ [name]: value })
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatch(message)
+  })
+
+  it('Should report every bad variable at once', () => {
+    expect(problems({ DB_POOL_SIZE: 'x', GPU_SLOTS: '-1' }).map((p) => p.split(':')[0])).toEqual([
+      'DB_POOL_SIZE',
+      'GPU_SLOTS',
+    ])
+  })
+})

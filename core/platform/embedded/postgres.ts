@@ -1,0 +1,133 @@
+/**
+ * @module
+ * A private PostgreSQL cluster made with the local binaries (`initdb` +
+ * `postgres`) in a folder of ours, on a free port: `npm start`'s database when
+ * `DATABASE_URL` is unset, and the fault tests' server they may stop.
+ */
+import { execFile } from 'node:child_process'
+import { access, chown, mkdir } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { freePort } from './free-port.ts'
+import { spawnServer, waitUntil } from './process.ts'
+import { findExecutable, postgresBinDirs } from './which.ts'
+
+const run = promisify(execFile)
+
+/** A running private PostgreSQL. */
+export interface PrivatePostgres {
+  url: string
+  port: number
+  stop: () => Promise<void>
+}
+
+/** Options of {@link startPrivatePostgres}. */
+export interface PrivatePostgresOptions {
+  /** Cluster folder; made with `initdb` on first use and reused after. */
+  dataDir: string
+  /** @defaultValue a free port */
+  port?: number
+}
+
+/** The local `initdb` and `postgres`, from PATH or Debian's folders, or undefined. */
+export async function findPostgresBinaries(): Promise<
+  { initdb: string; postgres: string } | undefined
+> {
+  const extra = await postgresBinDirs()
+  const initdb = await findExecutable('initdb', extra)
+  const postgres = await findExecutable('postgres', extra)
+  return initdb && postgres ? { initdb, postgres } : undefined
+}
+
+/**
+ * PostgreSQL refuses to run as root; as root we run it as the `postgres` user
+ * (Debian's package creates it), owning the data folder.
+ */
+async function unprivilegedUser(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined
+  try {
+    const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim())
+    const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim())
+    return { uid, gid }
+  } catch {
+    throw new Error('running as root and there is no "postgres" user to run PostgreSQL as')
+  }
+}
+
+/** Creates (once) and starts a private cluster; resolves when it accepts connections. */
+export async function startPrivatePostgres(
+  options: PrivatePostgresOptions,
+): Promise<PrivatePostgres> {
+  const binaries = await findPostgresBinaries()
+  if (!binaries)
+    throw new Error(
+      'PostgreSQL binaries (initdb, postgres) not found on PATH or in /usr/lib/postgresql',
+    )
+  const user = await unprivilegedUser()
+  const dataDir = resolve(options.dataDir)
+  // The parents stay world-traversable: the server may run as another user.
+  await mkdir(dirname(dataDir), { recursive: true })
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  if (user) await chown(dataDir, user.uid, user.gid)
+  const initialised = await access(join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  )
+  if (!initialised) {
+    await run(
+      binaries.initdb,
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
+        '--no-sync',
+        '--no-instructions',
+      ],
+      user ?? {},
+    )
+  }
+  const port = options.port ?? (await freePort())
+  const server = spawnServer(
+    binaries.postgres,
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${dataDir}`,
+      // A development and test cluster: durability traded for speed.
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ],
+    // SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to leave.
+    { ...(user ?? {}), stopSignal: 'SIGINT' },
+  )
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  await waitUntil(server, () => canConnect(url), `postgres on port ${port}`, 30_000)
+  return { url, port, stop: () => server.stop() }
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return true
+  } finally {
+    await client.end().catch(() => {})
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * @module
+ * A private `redis-server` on a free port: for `npm start` when `REDIS_URL` is
+ * unset, and for fault tests that stop Redis without touching the shared one.
+ */
+import { mkdir } from 'node:fs/promises'
+import { Redis } from 'ioredis'
+import { freePort } from './free-port.ts'
+import { spawnServer, waitUntil } from './process.ts'
+import { findExecutable } from './which.ts'
+
+/** A running private Redis. */
+export interface PrivateRedis {
+  url: string
+  port: number
+  stop: () => Promise<void>
+}
+
+/** Options of {@link startPrivateRedis}. */
+export interface PrivateRedisOptions {
+  /** Working directory (nothing is persisted). */
+  dir: string
+  /** @defaultValue a free port */
+  port?: number
+}
+
+/** Starts `redis-server` from PATH, or throws saying it is not installed. */
+export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
+  const binary = await findExecutable('redis-server')
+  if (!binary) throw new Error('redis-server is not on PATH (Debian: apt-get install redis-server)')
+  await mkdir(options.dir, { recursive: true })
+  const port = options.port ?? (await freePort())
+  const server = spawnServer(binary, [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    options.dir,
+  ])
+  await waitUntil(server, () => ping(port), `redis-server on port ${port}`, 10_000)
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => server.stop() }
+}
+
+async function ping(port: number): Promise<boolean> {
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    retryStrategy: () => null,
+  })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    return (await client.ping()) === 'PONG'
+  } finally {
+    client.disconnect()
+  }
+}

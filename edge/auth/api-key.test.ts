@@ -1,0 +1,87 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { memoryLogger } from '../../tests/support/logs.ts'
+import { errorHandler } from '../errors/index.ts'
+import { apiKeyAuth, parseApiKeys } from './index.ts'
+
+const keys = parseApiKeys('console:0123456789abcdef-console,ci:ci-secret-0123456789')
+
+function app() {
+  const logger = memoryLogger()
+  const hono = new Hono()
+  hono.onError(errorHandler(logger))
+  hono.post('/things', apiKeyAuth({ keys }), (c) => c.json({ key: c.get('apiKeyName') }))
+  return { hono, logger }
+}
+
+describe('apiKeyAuth', () => {
+  it('Should refuse a request without Authorization with 401 JSON', async () => {
+    const res = await app().hono.request('/things', { method: 'POST' })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('WWW-Authenticate')).toContain('Bearer')
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: expect.stringContaining('Missing Authorization') },
+    })
+  })
+
+  it('Should refuse a wrong key and not echo it', async () => {
+    const res = await app().hono.request('/things', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer not-a-real-secret-123' },
+    })
+    expect(res.status).toBe(401)
+    const text = await res.text()
+    expect(text).toContain('Invalid API key')
+    expect(text).not.toContain('not-a-real-secret-123')
+  })
+
+  it('Should refuse a non-Bearer scheme', async () => {
+    const res = await app().hono.request('/things', {
+      method: 'POST',
+      headers: { Authorization: 'Basic Y2k6Y2ktc2VjcmV0' },
+    })
+    expect(res.status).toBe(401)
+  })
+
+  it('Should accept a right key and expose its name, not its secret', async () => {
+    const res = await app().hono.request('/things', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ci-secret-0123456789' },
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ key: 'ci' })
+  })
+
+  it('Should refuse everything when no keys are configured', async () => {
+    const hono = new Hono()
+    hono.onError(errorHandler(memoryLogger()))
+    hono.post('/x', apiKeyAuth({ keys: [] }), (c) => c.text('no'))
+    const res = await hono.request('/x', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer anything-at-all-123' },
+    })
+    expect(res.status).toBe(401)
+  })
+})
+
+describe('parseApiKeys', () => {
+  it('Should parse name:secret pairs, trimming spaces', () => {
+    expect(parseApiKeys(' a:0123456789abcdef , b:fedcba9876543210:x ')).toEqual([
+      { name: 'a', secret: '0123456789abcdef' },
+      { name: 'b', secret: 'fedcba9876543210:x' },
+    ])
+    expect(parseApiKeys(undefined)).toEqual([])
+    expect(parseApiKeys('  ')).toEqual([])
+  })
+
+  it('Should name the bad entry without echoing its secret', () => {
+    expect(() => parseApiKeys('a:0123456789abcdef,nocolon')).toThrow(/entry 2/)
+    expect(() => parseApiKeys('a:shortsecret')).toThrow(/secret of "a" must be at least 16/)
+    expect(() => parseApiKeys('a:0123456789abcdef,a:0123456789abcdeg')).toThrow(/appears twice/)
+    try {
+      parseApiKeys('a:shortsecret')
+    } catch (err) {
+      expect((err as Error).message).not.toContain('shortsecret')
+    }
+  })
+})

@@ -1,0 +1,77 @@
+/**
+ * @module
+ * Bearer API-key authentication (DESIGN.md "Auth"). Portable: only
+ * `crypto.subtle`. The key's name is put on the context for logs and rate
+ * limits; the secret is never logged or echoed.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { ApiError } from '../errors/index.ts'
+import type { ApiKey } from './keys.ts'
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Name of the API key that authenticated the request. */
+    apiKeyName: string
+  }
+}
+
+/** Options of {@link apiKeyAuth}. */
+export interface ApiKeyAuthOptions {
+  /** Accepted keys; with none, every request is refused (mutations stay closed by default). */
+  keys: readonly ApiKey[]
+}
+
+const encoder = new TextEncoder()
+
+async function digest(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)))
+}
+
+/**
+ * Compares two SHA-256 digests in time independent of where they differ, so a
+ * caller cannot find a secret byte by byte from response timings.
+ */
+function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0)
+  return diff === 0
+}
+
+function unauthorized(message: string): ApiError {
+  return new ApiError(401, 'unauthorized', message, undefined, {
+    'WWW-Authenticate': 'Bearer realm="api"',
+  })
+}
+
+/**
+ * Requires `Authorization: Bearer <secret>` matching one of `keys`.
+ *
+ * @example
+ * app.post('/signals', apiKeyAuth({ keys: config.apiKeys }), handler)
+ */
+export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
+  // Hash the secrets once, on first use (crypto.subtle is async).
+  let hashed: Promise<{ name: string; hash: Uint8Array }[]> | undefined
+  const secrets = () => {
+    hashed ??= Promise.all(
+      options.keys.map(async (key) => ({ name: key.name, hash: await digest(key.secret) })),
+    )
+    return hashed
+  }
+
+  return async function apiKeyAuth(c, next) {
+    const header = c.req.header('Authorization')
+    if (!header) throw unauthorized('Missing Authorization header: send "Bearer <api key>"')
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <api key>"')
+    const presented = await digest(match[1])
+    let name: string | undefined
+    // Compare against every key, without stopping early, for uniform timing.
+    for (const key of await secrets()) {
+      if (digestsEqual(presented, key.hash)) name ??= key.name
+    }
+    if (name === undefined) throw unauthorized('Invalid API key')
+    c.set('apiKeyName', name)
+    await next()
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * @module
+ * Parsing of `API_KEYS` (`name:secret,name:secret`). Pure, so config validation
+ * and the middleware share it.
+ */
+
+/** One API key: the name goes to logs and rate limits, the secret never does. */
+export interface ApiKey {
+  name: string
+  secret: string
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/
+/** Secrets shorter than this are refused: they would be guessable. */
+export const MIN_SECRET_LENGTH = 16
+
+/**
+ * Parses `API_KEYS`. Throws an `Error` naming the bad entry by position (never
+ * echoing a secret) when a pair is malformed, a name repeats or a secret is short.
+ */
+export function parseApiKeys(value: string | undefined): ApiKey[] {
+  if (value === undefined || value.trim() === '') return []
+  const keys: ApiKey[] = []
+  const entries = value.split(',').map((entry) => entry.trim())
+  for (const [index, entry] of entries.entries()) {
+    const colon = entry.indexOf(':')
+    const name = colon > 0 ? entry.slice(0, colon) : ''
+    const secret = colon > 0 ? entry.slice(colon + 1) : ''
+    if (!NAME.test(name)) {
+      throw new Error(`entry ${index + 1} must be name:secret with a name of [A-Za-z0-9_.-]`)
+    }
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new Error(`the secret of "${name}" must be at least ${MIN_SECRET_LENGTH} characters`)
+    }
+    if (keys.some((key) => key.name === name)) throw new Error(`the name "${name}" appears twice`)
+    keys.push({ name, secret })
+  }
+  return keys
+}

@@ -1,0 +1,81 @@
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { memoryLogger } from '../../tests/support/logs.ts'
+import { errorHandler } from '../errors/index.ts'
+import { addProfiling, type RequestLabels, UNMATCHED_ROUTE } from './index.ts'
+
+function profiledApp() {
+  const logger = memoryLogger()
+  const observed: { labels: RequestLabels; seconds: number }[] = []
+  let clock = 0
+  const app = new Hono()
+  addProfiling(app, {
+    service: 'svc',
+    logger,
+    observe: (labels, seconds) => observed.push({ labels, seconds }),
+    // Each call advances 7 ms, so a request takes exactly 7 ms.
+    now: () => (clock += 7),
+  })
+  app.onError(errorHandler(logger))
+  app.use('/api/*', async (_c, next) => next())
+  app.get('/api/posts/:id', (c) => c.text('post'))
+  app.post('/api/posts', (c) => c.json({ ok: true }, 201))
+  app.get('/boom', () => {
+    throw new Error('kaboom')
+  })
+  return { app, logger, observed }
+}
+
+describe('addProfiling', () => {
+  it('Should log and observe one entry per request with the route pattern', async () => {
+    const { app, logger, observed } = profiledApp()
+    const res = await app.request('/api/posts/42?secret=x')
+    expect(res.status).toBe(200)
+    expect(observed).toEqual([
+      {
+        labels: { service: 'svc', method: 'GET', route: '/api/posts/:id', status: '200' },
+        seconds: 0.007,
+      },
+    ])
+    const requests = logger.lines.filter((line) => line.msg === 'request')
+    expect(requests).toHaveLength(1)
+    expect(requests[0]?.obj).toEqual({
+      method: 'GET',
+      route: '/api/posts/:id',
+      path: '/api/posts/42',
+      status: 200,
+      durationMs: 7,
+    })
+  })
+
+  it('Should label the status the handler chose', async () => {
+    const { app, observed } = profiledApp()
+    await app.request('/api/posts', { method: 'POST' })
+    expect(observed[0]?.labels).toMatchObject({
+      method: 'POST',
+      route: '/api/posts',
+      status: '201',
+    })
+  })
+
+  it('Should use one label for paths no route matches', async () => {
+    const { app, observed } = profiledApp()
+    await app.request('/random/1')
+    await app.request('/random/2')
+    expect(observed.map((o) => o.labels.route)).toEqual([UNMATCHED_ROUTE, UNMATCHED_ROUTE])
+    expect(observed.map((o) => o.labels.status)).toEqual(['404', '404'])
+  })
+
+  it('Should record a failing handler as 500', async () => {
+    const { app, observed } = profiledApp()
+    const res = await app.request('/boom')
+    expect(res.status).toBe(500)
+    expect(observed[0]?.labels).toMatchObject({ route: '/boom', status: '500' })
+  })
+
+  it('Should fold unknown methods into OTHER', async () => {
+    const { app, observed } = profiledApp()
+    await app.request('/api/posts/1', { method: 'PROPFIND' })
+    expect(observed[0]?.labels.method).toBe('OTHER')
+  })
+})

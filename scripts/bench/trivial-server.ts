@@ -1,0 +1,36 @@
+/**
+ * @module
+ * The server `bench_profiling.ts` measures: a trivial Hono route, with or
+ * without `addProfiling` (logging at info to a file, observing into a real
+ * prom-client histogram). Run as its own process so the load generator and
+ * the server do not share an event loop.
+ *
+ *   node --import tsx scripts/bench/trivial-server.ts <plain|profiled> <port> <log-file>
+ */
+import { Hono } from 'hono'
+import { pino } from 'pino'
+import { addProfiling } from '../../edge/profiling/index.ts'
+import { listen } from '../../core/platform/http/listen.ts'
+import { createLogger } from '../../core/platform/logger.ts'
+import { createProcessMetrics } from '../../core/platform/metrics/index.ts'
+
+const [mode, port, logFile] = process.argv.slice(2)
+if ((mode !== 'plain' && mode !== 'profiled') || !port || !logFile) {
+  process.stderr.write('usage: trivial-server.ts <plain|profiled> <port> <log-file>\n')
+  process.exit(2)
+}
+
+const app = new Hono()
+if (mode === 'profiled') {
+  // Asynchronous file writes, as a production pino destination would do.
+  const logger = createLogger({
+    service: 'bench',
+    level: 'info',
+    destination: pino.destination({ dest: logFile, sync: false }),
+  })
+  addProfiling(app, { service: 'bench', logger, observe: createProcessMetrics().observeRequest })
+}
+app.get('/ping/:id', (c) => c.text('pong'))
+const server = await listen(app, Number(port), '127.0.0.1')
+process.stdout.write(`listening ${server.port}\n`)
+process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))

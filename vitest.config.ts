@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: [
+      'edge/**/*.test.ts',
+      'core/**/*.test.ts',
+      'gpu-worker/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
+    globalSetup: ['tests/setup/global.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores here: more forks only add contention on the shared servers.
+    maxWorkers: 2,
+  },
+})
