@@ -35,12 +35,25 @@ const ROOT = resolve(import.meta.dirname, '..')
 const MODES = ['plain', 'profiled'] as const
 type Mode = (typeof MODES)[number]
 
-async function startServer(mode: Mode, logFile: string): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(
+  mode: Mode,
+  logFile: string,
+): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort()
   // The server gets core 1, wrk core 0 (where taskset exists).
   const child = spawn(
     'taskset',
-    ['-c', '1', process.execPath, '--import', 'tsx', 'scripts/bench/trivial-server.ts', mode, String(port), logFile],
+    [
+      '-c',
+      '1',
+      process.execPath,
+      '--import',
+      'tsx',
+      'scripts/bench/trivial-server.ts',
+      mode,
+      String(port),
+      logFile,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const [line] = (await once(child.stdout!, 'data')) as [Buffer]
@@ -59,7 +72,12 @@ try {
   }
   // Warm-up: JIT both servers before measuring.
   for (const mode of MODES) {
-    await runWrk({ url: `http://127.0.0.1:${servers[mode].port}/ping/1`, durationS: 2, connections, cpus: '0' })
+    await runWrk({
+      url: `http://127.0.0.1:${servers[mode].port}/ping/1`,
+      durationS: 2,
+      connections,
+      cpus: '0',
+    })
   }
   for (let round = 1; round <= rounds; round++) {
     for (const mode of round % 2 ? MODES : [...MODES].reverse()) {
@@ -77,7 +95,10 @@ try {
   }
   for (const { child } of Object.values(servers)) child.kill('SIGTERM')
 } finally {
-  const logBytes = await stat(logFile).then((s) => s.size, () => 0)
+  const logBytes = await stat(logFile).then(
+    (s) => s.size,
+    () => 0,
+  )
   await rm(dir, { recursive: true, force: true })
   const plain = median(results.plain.map((r) => r.requestsPerSecond))
   const profiled = median(results.profiled.map((r) => r.requestsPerSecond))
@@ -85,6 +106,8 @@ try {
     const overhead = (1 - profiled / plain) * 100
     process.stdout.write(`\nPlain:    ${plain.toFixed(0)} req/s (median of ${rounds})\n`)
     process.stdout.write(`Profiled: ${profiled.toFixed(0)} req/s (median of ${rounds})\n`)
-    process.stdout.write(`Overhead: ${overhead.toFixed(1)}% (goal < 5%); request log written: ${(logBytes / 1e6).toFixed(1)} MB\n`)
+    process.stdout.write(
+      `Overhead: ${overhead.toFixed(1)}% (goal < 5%); request log written: ${(logBytes / 1e6).toFixed(1)} MB\n`,
+    )
   }
 }

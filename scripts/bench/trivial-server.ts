@@ -9,10 +9,10 @@
  */
 import { Hono } from 'hono'
 import { pino } from 'pino'
-import { addProfiling } from '../../edge/profiling/index.ts'
 import { listen } from '../../core/platform/http/listen.ts'
 import { createLogger } from '../../core/platform/logger.ts'
 import { createProcessMetrics } from '../../core/platform/metrics/index.ts'
+import { addProfiling } from '../../edge/profiling/index.ts'
 
 const [mode, port, logFile] = process.argv.slice(2)
 if ((mode !== 'plain' && mode !== 'profiled') || !port || !logFile) {

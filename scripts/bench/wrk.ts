@@ -56,7 +56,13 @@ export function parseWrk(output: string): WrkResult {
 /** Runs wrk once with one thread. */
 export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   const wrk = await requireWrk()
-  const args = ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--latency', options.url]
+  const args = [
+    '-t1',
+    `-c${options.connections}`,
+    `-d${options.durationS}s`,
+    '--latency',
+    options.url,
+  ]
   const taskset = options.cpus ? await findExecutable('taskset') : undefined
   const { stdout } = taskset
     ? await run(taskset, ['-c', options.cpus!, wrk, ...args])
