@@ -14,6 +14,7 @@ import {
   resolvePostgres,
   resolveRedis,
 } from '../core/platform/embedded/index.ts'
+import { countSignals, DEMO_TOPICS, seedSignals } from '../core/signals/index.ts'
 import { portFor } from './dev-stack/ports.ts'
 import {
   type RunningService,
@@ -25,6 +26,8 @@ import {
 
 const started = performance.now()
 const DATA_DIR = resolve(import.meta.dirname, '../.data')
+/** Small enough to seed in a second or two. */
+const DEMO_SIGNALS = 20_000
 const config = loadConfigOrExit()
 const servers: ResolvedServer[] = []
 const services: RunningService[] = []
@@ -53,9 +56,17 @@ async function main(): Promise<void> {
   servers.push(redis)
   step(`Redis: ${redis.source}`)
 
-  const pool = createPool({ url: postgres.url, size: 1, name: 'start' })
-  const applied = await migrate(pool).finally(() => pool.end())
-  step(`migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`)
+  const pool = createPool({ url: postgres.url, size: 2, name: 'start' })
+  try {
+    const applied = await migrate(pool)
+    step(`migrations: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`)
+    if ((await countSignals(pool)) === 0) {
+      const added = await seedSignals(pool, { count: DEMO_SIGNALS, seed: 1 })
+      step(`demo data: ${added} signals`)
+    }
+  } finally {
+    await pool.end()
+  }
 
   // A dev key when none is configured, so the printed examples work as they are.
   const apiKeys = process.env.API_KEYS || `dev:${randomBytes(18).toString('base64url')}`
@@ -66,12 +77,21 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   }
   const corePort = await portFor(config.PORT ?? 3000)
+  const edgePort = await portFor(8787)
   const specs: ServiceSpec[] = [
     {
       name: 'core',
       entry: 'core/main.ts',
       metricsPort: await portFor(9464),
       env: { ...shared, PORT: String(corePort), CORE_WORKERS: '1' },
+      url: `http://127.0.0.1:${corePort}`,
+    },
+    {
+      name: 'edge',
+      entry: 'core/edge-host/main.ts',
+      metricsPort: await portFor(9465),
+      env: { ...shared, PORT: String(edgePort), CORE_URL: `http://127.0.0.1:${corePort}` },
+      url: `http://127.0.0.1:${edgePort}`,
     },
   ]
   for (const spec of specs) {
@@ -84,13 +104,23 @@ async function main(): Promise<void> {
   }
   await Promise.all(services.map((service) => waitReady(service)))
 
+  const scoreUrl = `http://127.0.0.1:${edgePort}/score?topic=${encodeURIComponent(DEMO_TOPICS[0]!)}`
+  const first = await fetch(scoreUrl)
+  const second = await fetch(scoreUrl)
+  const score = (await second.json()) as { score: number }
+
   const devKey = apiKeys.split(',')[0]!.split(':')
   say('')
-  say('service   url                                metrics')
+  say(`${'service'.padEnd(8)}${'url'.padEnd(28)}metrics`)
+  for (const spec of specs) {
+    say(`${spec.name.padEnd(8)}${spec.url.padEnd(28)}http://127.0.0.1:${spec.metricsPort}/metrics`)
+  }
+  say('')
   say(
-    `core      http://127.0.0.1:${corePort}`.padEnd(45) +
-      `http://127.0.0.1:${specs[0]!.metricsPort}/metrics`,
+    `score:   "${DEMO_TOPICS[0]}" = ${score.score} ` +
+      `(X-Cache ${first.headers.get('X-Cache')} then ${second.headers.get('X-Cache')})`,
   )
+  say(`         ${scoreUrl}`)
   say('')
   say(
     `API key (${devKey[0]}): ${process.env.API_KEYS ? '(from API_KEYS)' : devKey.slice(1).join(':')}`,

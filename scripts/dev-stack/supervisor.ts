@@ -16,6 +16,8 @@ export interface ServiceSpec {
   env: Record<string, string>
   /** Port of its metrics server, polled for `/readyz`. */
   metricsPort: number
+  /** Where it serves, for the summary. */
+  url: string
 }
 
 /** A started service. */

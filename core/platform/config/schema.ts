@@ -36,6 +36,8 @@ export const configSchema = z.object({
   EDGE_DB: z.enum(['pg', 'neon']).default('pg'),
   NEON_DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   SCORE_CACHE_TTL_SECONDS: wholeNumber(1, 86_400).default(300),
+  SCORE_L1_TTL_MS: wholeNumber(0, 60_000).default(2000),
+  SCORE_L1_MAX_ENTRIES: wholeNumber(1, 1_000_000).default(10_000),
   CORE_URL: url(['http', 'https']).default('http://127.0.0.1:3000'),
   CORE_WORKERS: wholeNumber(1, 256).default(() => cpus().length),
   PORT: port.optional(),

@@ -1,0 +1,163 @@
+/**
+ * @module
+ * Scores with a two-tier cache: L1 in process, then Redis (any
+ * {@link KeyValueCache}), then the one SQL aggregation. Concurrent misses for
+ * a key compute once. A cache that fails or is slow is bypassed (the answer
+ * comes from the database); a database that fails is a 503 with Retry-After.
+ */
+import { type KeyValueCache, L1Cache, SingleFlight, withTimeout } from '../cache/index.ts'
+import type { SqlClient } from '../db/types.ts'
+import { ApiError } from '../errors/index.ts'
+import { scoreKey } from './key.ts'
+import { computeScore, type ScoreComponents } from './model.ts'
+import type { ScoreQuery } from './query.ts'
+import { SCORE_SQL, type ScoreRow } from './sql.ts'
+
+/** The `/score` payload. */
+export interface ScoreResult {
+  topic: string
+  product: string | null
+  score: number
+  components: ScoreComponents
+  computedAt: string
+}
+
+/** `HIT` from a cache tier, `MISS` computed and stored, `BYPASS` computed while the cache was down. */
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS'
+/** Cache tiers, as in `score_cache_requests_total{tier}`. */
+export type CacheTier = 'l1' | 'redis'
+/** Counts one cache lookup. */
+export type CountCacheRequest = (tier: CacheTier, result: 'hit' | 'miss' | 'error') => void
+
+/** A score and how it was served. */
+export interface ScoreLookup {
+  result: ScoreResult
+  status: CacheStatus
+  /** Which tier answered a HIT. */
+  tier?: CacheTier
+}
+
+/** Options of {@link createScoreService}. */
+export interface ScoreServiceOptions {
+  db: SqlClient
+  cache: KeyValueCache
+  /** Redis expiry (`SCORE_CACHE_TTL_SECONDS`). */
+  ttlSeconds: number
+  /** The L1; `false` turns it off. @defaultValue `{ maxEntries: 10_000, ttlMs: 2_000 }` */
+  l1?: { maxEntries: number; ttlMs: number } | false
+  /** Deadline of each cache call. @defaultValue 250 */
+  cacheTimeoutMs?: number
+  countCacheRequest?: CountCacheRequest
+  /** Logs cache and database failures. */
+  onError?: (err: unknown, where: 'cache' | 'database') => void
+  now?: () => Date
+}
+
+/** Seconds a client should wait after a database failure. */
+export const DB_RETRY_AFTER_SECONDS = 5
+
+/** Creates the score service. */
+export function createScoreService(options: ScoreServiceOptions) {
+  const { db, cache, ttlSeconds } = options
+  const cacheTimeoutMs = options.cacheTimeoutMs ?? 250
+  const count = options.countCacheRequest ?? (() => {})
+  const onError = options.onError ?? (() => {})
+  const now = options.now ?? (() => new Date())
+  const l1Options = options.l1 ?? { maxEntries: 10_000, ttlMs: 2_000 }
+  const l1 = l1Options ? new L1Cache<ScoreResult>(l1Options) : undefined
+  const flights = new SingleFlight<ScoreLookup>()
+
+  async function compute(query: ScoreQuery): Promise<ScoreResult> {
+    const at = now()
+    let rows: ScoreRow[]
+    try {
+      rows = await db.query<ScoreRow>(SCORE_SQL, [
+        query.topic,
+        query.product ?? null,
+        at.toISOString(),
+      ])
+    } catch (err) {
+      onError(err, 'database')
+      throw new ApiError(
+        503,
+        'database_unavailable',
+        'The score database is unavailable; retry later',
+        undefined,
+        {
+          'Retry-After': String(DB_RETRY_AFTER_SECONDS),
+        },
+      )
+    }
+    const row = rows[0]
+    const { score, components } = computeScore(
+      {
+        recentCount: Number(row?.recent_count ?? 0),
+        recentSum: Number(row?.recent_sum ?? 0),
+        baselineCount: Number(row?.baseline_count ?? 0),
+        baselineSum: Number(row?.baseline_sum ?? 0),
+        sources: Number(row?.sources ?? 0),
+        lastObservedAt: row?.last_observed_at ? new Date(row.last_observed_at) : null,
+      },
+      at,
+    )
+    return {
+      topic: query.topic,
+      product: query.product ?? null,
+      score,
+      components,
+      computedAt: at.toISOString(),
+    }
+  }
+
+  async function fromRedisOrDatabase(key: string, query: ScoreQuery): Promise<ScoreLookup> {
+    let cacheUp = true
+    try {
+      const cached = await withTimeout(cache.get(key), cacheTimeoutMs, 'cache get')
+      if (cached !== null) {
+        count('redis', 'hit')
+        const result = JSON.parse(cached) as ScoreResult
+        l1?.set(key, result)
+        return { result, status: 'HIT', tier: 'redis' }
+      }
+      count('redis', 'miss')
+    } catch (err) {
+      count('redis', 'error')
+      onError(err, 'cache')
+      cacheUp = false
+    }
+    const result = await compute(query)
+    l1?.set(key, result)
+    if (!cacheUp) return { result, status: 'BYPASS' }
+    try {
+      await withTimeout(
+        cache.set(key, JSON.stringify(result), ttlSeconds),
+        cacheTimeoutMs,
+        'cache set',
+      )
+    } catch (err) {
+      count('redis', 'error')
+      onError(err, 'cache')
+    }
+    return { result, status: 'MISS' }
+  }
+
+  return {
+    /** The score of a normalised query, with its cache status. */
+    async get(query: ScoreQuery): Promise<ScoreLookup> {
+      const key = await scoreKey(query)
+      if (l1) {
+        const hit = l1.get(key)
+        if (hit) {
+          count('l1', 'hit')
+          return { result: hit, status: 'HIT', tier: 'l1' }
+        }
+        count('l1', 'miss')
+      }
+      return flights.run(key, () => fromRedisOrDatabase(key, query))
+    },
+    ttlSeconds,
+  }
+}
+
+/** The score service. */
+export type ScoreService = ReturnType<typeof createScoreService>
