@@ -1,0 +1,17 @@
+/**
+ * @module
+ * Writing ONNX models from TypeScript: a protobuf encoder and a ModelProto builder.
+ */
+export {
+  type AttributeSpec,
+  ELEM_TYPE,
+  type ElemType,
+  type EncodedModel,
+  type EncodeModelOptions,
+  encodeModel,
+  type GraphSpec,
+  type InitializerSpec,
+  type NodeSpec,
+  type ValueSpec,
+} from './onnx-model.ts'
+export { ProtoWriter } from './protobuf-writer.ts'

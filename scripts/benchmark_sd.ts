@@ -1,0 +1,112 @@
+/**
+ * @module
+ * Per-stage timings of the SD pipeline on the CPU: one warm-up generation (ORT
+ * sessions and the JIT both need one), then `--runs` measured ones; prints the
+ * median of each stage and the share of time spent outside session.run.
+ *
+ *   npx tsx scripts/benchmark_sd.ts [--runs 3] [--steps N] [--size 512x512] [--model-dir DIR]
+ */
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  parseNumber,
+  parseProviders,
+  parseSize,
+  runCli,
+  UsageError,
+} from '../gpu-worker/sd/cli/args.ts'
+import { loadSdPipeline, type StageTimings } from '../gpu-worker/sd/pipeline.ts'
+import { ensureTinySdModelSet } from '../gpu-worker/sd/tiny/index.ts'
+
+const USAGE = `usage: npx tsx scripts/benchmark_sd.ts [options]
+  --runs N           measured runs after one warm-up (default 3)
+  --steps N          inference steps (default 25)
+  --size WxH         image size (default 512x512)
+  --prompt "..."     prompt (default "shirt design")
+  --providers LIST   execution providers in order (default cpu)
+  --model-dir DIR    SD export folder (default: the tiny set in .data/models/tiny-sd)`
+
+const TINY_DIR = resolve(import.meta.dirname, '..', '.data', 'models', 'tiny-sd')
+const STAGES: [keyof StageTimings, string][] = [
+  ['tokenizeMs', 'tokenize'],
+  ['textEncoderMs', 'text_encoder'],
+  ['unetMs', 'unet'],
+  ['vaeMs', 'vae'],
+  ['overheadMs', 'overhead'],
+  ['totalMs', 'total'],
+]
+// The pipeline's own work should stay small next to the models'.
+const OUTSIDE_GOAL = 0.1
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** Time outside session.run: tokenizing plus the pipeline's overhead. */
+function outside(t: StageTimings): number {
+  return t.tokenizeMs + t.overheadMs
+}
+
+await runCli(USAGE, async () => {
+  const { values, positionals } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '3' },
+      steps: { type: 'string', default: '25' },
+      size: { type: 'string', default: '512x512' },
+      prompt: { type: 'string', default: 'shirt design' },
+      providers: { type: 'string', default: 'cpu' },
+      'model-dir': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  })
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
+  const runs = parseNumber('runs', values.runs, true)
+  if (runs < 1) throw new UsageError('--runs must be at least 1')
+  const steps = parseNumber('steps', values.steps, true)
+  const { width, height } = parseSize(values.size)
+  const providers = parseProviders(values.providers)
+
+  let dir = values['model-dir'] ? resolve(values['model-dir']) : TINY_DIR
+  if (!values['model-dir'] && (await ensureTinySdModelSet(dir))) {
+    console.log(`Generated the tiny model set in ${dir}`)
+  }
+  console.log(`Loading ${dir} on ${providers.join(', ')}`)
+  const pipe = await loadSdPipeline(dir, { providers })
+  dir = pipe.files.dir
+  const options = { prompt: values.prompt, seed: 1, steps, width, height }
+  try {
+    console.log(`Warm-up run (${width}x${height}, ${steps} steps, ${pipe.scheduler.kind})`)
+    await pipe.generate(options)
+    const results: StageTimings[] = []
+    for (let i = 0; i < runs; i++) {
+      const { timings: t, unetEvaluations } = await pipe.generate({ ...options, seed: i + 1 })
+      results.push(t)
+      console.log(
+        `Run ${i + 1}/${runs}: ${t.totalMs.toFixed(1)} ms (unet ${t.unetMs.toFixed(1)} ms over ` +
+          `${unetEvaluations} evaluations, vae ${t.vaeMs.toFixed(1)} ms, outside session.run ` +
+          `${outside(t).toFixed(1)} ms)`,
+      )
+    }
+    console.log(
+      `Median of ${runs} runs, ${width}x${height}, ${steps} steps, provider ${pipe.providers.unet}:`,
+    )
+    for (const [key, label] of STAGES) {
+      console.log(
+        `  ${label.padEnd(13)} ${median(results.map((t) => t[key]))
+          .toFixed(2)
+          .padStart(9)} ms`,
+      )
+    }
+    const share = median(results.map((t) => outside(t) / t.totalMs))
+    const verdict = share < OUTSIDE_GOAL ? 'within' : 'above'
+    console.log(
+      `Outside session.run: ${(share * 100).toFixed(1)}% of the total (${verdict} the ${OUTSIDE_GOAL * 100}% goal)`,
+    )
+  } finally {
+    await pipe.release()
+  }
+})

@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeTinySdModelSet } from '../../gpu-worker/sd/index.ts'
+
+const repoRoot = resolve(import.meta.dirname, '../..')
+const CLIP_DIR = resolve(repoRoot, '../shared/data/clip-tokenizer')
+
+function run(script: string, args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'scripts', script), ...args],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  )
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+let root: string
+let modelDir: string
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sd-cli-'))
+  modelDir = join(root, 'tiny')
+  await writeTinySdModelSet(modelDir, { seed: 2 })
+})
+afterAll(() => rm(root, { recursive: true, force: true }))
+
+describe('scripts/sd.ts', () => {
+  it('Should write a PNG of the requested size', async () => {
+    const out = join(root, 'a.png')
+    const args = [
+      'generate',
+      '--prompt',
+      'shirt design',
+      '--seed',
+      '1',
+      '--steps',
+      '3',
+      '--size',
+      '96x64',
+    ]
+    const result = run('sd.ts', [...args, '--out', out, '--model-dir', modelDir])
+    expect(result.stderr).not.toMatch(/error/)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/Wrote .*a\.png \(96x64, seed 1, 3 steps, pndm, provider cpu\)/)
+    const meta = await sharp(out).metadata()
+    expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 96, 64, 3])
+  })
+
+  it('Should exit 2 with the usage on bad arguments', () => {
+    const cases = [
+      [],
+      ['paint'],
+      ['generate', '--seed', '1', '--out', 'x.png'],
+      ['generate', '--prompt', 'x', '--seed', 'one', '--out', 'x.png'],
+      ['generate', '--prompt', 'x', '--seed', '1', '--out', 'x.png', '--size', '512'],
+      ['generate', '--prompt', 'x', '--seed', '1', '--out', 'x.png', '--bogus'],
+      [
+        'generate',
+        '--prompt',
+        'x',
+        '--seed',
+        '1',
+        '--out',
+        'x.png',
+        '--size',
+        '100x100',
+        '--model-dir',
+        modelDir,
+      ],
+    ]
+    for (const args of cases) {
+      const result = run('sd.ts', args)
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr).toMatch(/^error: .*\n\nusage:/s)
+    }
+  })
+
+  it('Should print the tiny tokenizer ids with bos and eos, unpadded', () => {
+    const result = run('sd.ts', ['tokenize', 'a cat', '--model-dir', modelDir])
+    expect(result.code).toBe(0)
+    const ids = JSON.parse(result.stdout) as number[]
+    expect(ids[0]).toBe(576)
+    expect(ids.at(-1)).toBe(577)
+    expect(ids.length).toBeLessThan(10)
+  })
+
+  it.skipIf(!existsSync(CLIP_DIR))(
+    'Should read only DIR/tokenizer/ and print the CLIP ids',
+    async () => {
+      // A folder holding nothing but a tokenizer/ (a link to the shared CLIP files).
+      const dir = join(root, 'clip-only')
+      await mkdir(dir)
+      await symlink(CLIP_DIR, join(dir, 'tokenizer'))
+      const result = run('sd.ts', ['tokenize', 'a photo of a cat', '--model-dir', dir])
+      expect(result.stdout.trim()).toBe('[49406,320,1125,539,320,2368,49407]')
+    },
+  )
+})
+
+describe('scripts/make_tiny_sd.ts', () => {
+  it('Should write the layout with the chosen timestep type', () => {
+    const out = join(root, 'made')
+    const result = run('make_tiny_sd.ts', ['--out', out, '--timestep', 'scalar', '--seed', '3'])
+    expect(result.code).toBe(0)
+    for (const file of [
+      'model_index.json',
+      'unet/model.onnx',
+      'unet/model.onnx_data',
+      'tokenizer/merges.txt',
+    ]) {
+      expect(existsSync(join(out, file)), file).toBe(true)
+    }
+    expect(run('make_tiny_sd.ts', ['--out', out, '--timestep', 'half']).code).toBe(2)
+  })
+})
