@@ -33,6 +33,7 @@ export function scoreRoute(app: Hono, service: ScoreService): void {
     c.header('X-Cache', lookup.status)
     if (lookup.tier) c.header('X-Cache-Tier', lookup.tier)
     c.header('Cache-Control', `public, max-age=${service.ttlSeconds}`)
-    return c.json(lookup.result)
+    c.header('Content-Type', 'application/json')
+    return c.body(lookup.body)
   })
 }

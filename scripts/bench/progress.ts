@@ -1,7 +1,7 @@
 /**
  * @module
  * A progress line for long-running scripts: redrawn in place on a terminal,
- * every 10% otherwise (so CI logs stay short).
+ * otherwise a line at most every 5 s (so logs of short runs stay short).
  */
 
 /** Reports progress of `total` units under `label`. */
@@ -10,7 +10,8 @@ export function progress(
   total: number,
 ): { tick: (done: number) => void; done: () => void } {
   const tty = process.stderr.isTTY
-  let lastDecile = -1
+  const started = performance.now()
+  let lastLine = performance.now()
   const draw = (done: number) => {
     const share = total > 0 ? done / total : 1
     if (tty) {
@@ -21,10 +22,12 @@ export function progress(
       )
       return
     }
-    const decile = Math.floor(share * 10)
-    if (decile > lastDecile) {
-      lastDecile = decile
-      process.stderr.write(`${label}: ${done}/${total}\n`)
+    if (
+      performance.now() - lastLine >= 5000 ||
+      (done === total && performance.now() - started >= 5000)
+    ) {
+      lastLine = performance.now()
+      process.stderr.write(`${label}: ${done}/${total} (${Math.round(share * 100)}%)\n`)
     }
   }
   return {
