@@ -7,6 +7,7 @@
  */
 import { PRODUCTS } from '../../edge/score/index.ts'
 import { SeededRandom } from '../platform/random.ts'
+import { dayNightAgeMs, weightedPicker, zipfWeights } from '../platform/synthetic.ts'
 import type { SignalRow } from './insert.ts'
 
 const STYLES = [
@@ -88,27 +89,6 @@ export interface GenerateOptions {
   burstShare?: number
 }
 
-/** Picks an index by cumulative weights with one uniform draw. */
-function picker(weights: readonly number[]): (u: number) => number {
-  const total = weights.reduce((a, b) => a + b, 0)
-  const cumulative: number[] = []
-  let sum = 0
-  for (const w of weights) {
-    sum += w / total
-    cumulative.push(sum)
-  }
-  return (u) => {
-    let lo = 0
-    let hi = cumulative.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (cumulative[mid]! < u) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
-}
-
 /** Generates `count` signals, yielding them in batches of `batchSize`. */
 export function* generateSignals(
   options: GenerateOptions,
@@ -120,20 +100,14 @@ export function* generateSignals(
   const topics = options.topics ?? DEMO_TOPICS
   const bursting = new Set(topics.filter(() => random.uniform() < (options.burstShare ?? 0.1)))
   // Zipf-like popularity; a bursting topic weighs 3x, but only in the last day.
-  const base = topics.map((_, rank) => 1 / (rank + 1) ** 1.1)
-  const pickAny = picker(base)
-  const pickRecent = picker(topics.map((t, i) => base[i]! * (bursting.has(t) ? 3 : 1)))
-  const pickSource = picker(SOURCES.map((s) => s.weight))
+  const base = zipfWeights(topics.length, 1.1)
+  const pickAny = weightedPicker(base)
+  const pickRecent = weightedPicker(topics.map((t, i) => base[i]! * (bursting.has(t) ? 3 : 1)))
+  const pickSource = weightedPicker(SOURCES.map((s) => s.weight))
   const span = days * 86_400_000
   let batch: SignalRow[] = []
   for (let n = 0; n < options.count; n++) {
-    // Day/night cycle: accept a time with probability following the hour of day.
-    let ageMs: number
-    do ageMs = random.uniform() * span
-    while (
-      random.uniform() >
-      0.55 + 0.45 * Math.sin((2 * Math.PI * ((now - ageMs) % 86_400_000)) / 86_400_000)
-    )
+    const ageMs = dayNightAgeMs(random, now, span, 0.9)
     const topic = topics[(ageMs < 86_400_000 ? pickRecent : pickAny)(random.uniform())]!
     const { source, metric, median } = SOURCES[pickSource(random.uniform())]!
     const productDraw = random.uniform()

@@ -6,7 +6,7 @@ import {
   createProcessMetrics,
   registryMetrics,
 } from '../../core/platform/metrics/index.ts'
-import { parsePrometheusText, sampleValue } from '../support/prom-text.ts'
+import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 
 const logger = createLogger({ service: 'test', level: 'silent' })
 

@@ -22,7 +22,7 @@ import { createEdgeApp } from '../../edge/app.ts'
 import { createScoreService } from '../../edge/score/index.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
 import { testRedisUrl } from '../support/env.ts'
-import { parsePrometheusText, sampleValue } from '../support/prom-text.ts'
+import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 import { startTcpProxy } from '../support/tcp-proxy.ts'
 
 const logger = createLogger({ service: 'test', level: 'silent' })

@@ -17,7 +17,7 @@ import { createEdgeApp } from '../../edge/app.ts'
 import type { SqlClient } from '../../edge/db/types.ts'
 import { computeScore, createScoreService, type ScoreResult } from '../../edge/score/index.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
-import { parsePrometheusText, sampleValue } from '../support/prom-text.ts'
+import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 
 const NOW = new Date('2026-06-01T12:00:00Z')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parsePrometheusText, sampleValue } from './prom-text.ts'
+import { parsePrometheusText, sampleValue } from './exposition.ts'
 
 describe('parsePrometheusText', () => {
   it('Should keep histogram series apart and check their buckets', () => {

@@ -1,8 +1,10 @@
 /**
  * @module
- * A strict parser of the Prometheus text exposition format (0.0.4) for tests.
- * It throws on any line that is not valid, so "parses" means "is valid"; the
- * npm parsers we tried merge histogram label sets and drop `_sum`/`_count`.
+ * A strict parser of the Prometheus text exposition format (0.0.4): the
+ * latency report reads the services' histograms with it, and the tests use
+ * it to check `/metrics` output. It throws on any line that is not valid, so
+ * "parses" means "is valid"; the npm parsers we tried merge histogram label
+ * sets and drop `_sum`/`_count`.
  */
 
 /** One sample line. */
