@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { EdgeConfigError, loadEdgeConfig } from './index.ts'
+
+const REQUIRED = {
+  UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io',
+  UPSTASH_REDIS_REST_TOKEN: 'token',
+  NEON_DATABASE_URL: 'postgres://u:p@ep-x.neon.tech/db',
+}
+
+function problems(env: Record<string, unknown>): string[] {
+  try {
+    loadEdgeConfig(env)
+  } catch (err) {
+    if (err instanceof EdgeConfigError) return err.problems
+    throw err
+  }
+  throw new Error('expected an EdgeConfigError')
+}
+
+describe('loadEdgeConfig', () => {
+  it('Should apply the defaults', () => {
+    expect(loadEdgeConfig(REQUIRED)).toEqual({
+      ...REQUIRED,
+      SCORE_CACHE_TTL_SECONDS: 300,
+      SCORE_L1_TTL_MS: 2000,
+      SCORE_L1_MAX_ENTRIES: 10_000,
+      SCORE_CACHE_PREFIX: '',
+      EDGE_CACHE: 'upstash',
+      EDGE_DB: 'neon',
+      LOG_LEVEL: 'info',
+    })
+  })
+
+  it('Should coerce numbers, keep 0 as "L1 off", and ignore non-string bindings', () => {
+    const config = loadEdgeConfig({
+      ...REQUIRED,
+      SCORE_CACHE_TTL_SECONDS: '1',
+      SCORE_L1_TTL_MS: '0',
+      SCORE_CACHE_PREFIX: 'tenant-a:',
+      NEON_FETCH_ENDPOINT: 'http://127.0.0.1:4444/sql',
+      // A Worker's env also holds bindings such as KV namespaces.
+      SCORES_KV: { get: () => null },
+    })
+    expect(config).toMatchObject({
+      SCORE_CACHE_TTL_SECONDS: 1,
+      SCORE_L1_TTL_MS: 0,
+      SCORE_CACHE_PREFIX: 'tenant-a:',
+      NEON_FETCH_ENDPOINT: 'http://127.0.0.1:4444/sql',
+    })
+  })
+
+  it('Should need no Upstash settings with the memory cache', () => {
+    expect(
+      loadEdgeConfig({ EDGE_CACHE: 'memory', NEON_DATABASE_URL: REQUIRED.NEON_DATABASE_URL })
+        .EDGE_CACHE,
+    ).toBe('memory')
+  })
+
+  it('Should treat empty strings as unset', () => {
+    expect(
+      loadEdgeConfig({ ...REQUIRED, SCORE_CACHE_TTL_SECONDS: '' }).SCORE_CACHE_TTL_SECONDS,
+    ).toBe(300)
+  })
+
+  it.each([
+    ['SCORE_CACHE_TTL_SECONDS', '0', /SCORE_CACHE_TTL_SECONDS: expected a whole number from 1/],
+    ['SCORE_CACHE_TTL_SECONDS', '1.5', /SCORE_CACHE_TTL_SECONDS: expected a whole number/],
+    ['SCORE_L1_TTL_MS', '-1', /SCORE_L1_TTL_MS: expected a whole number from 0/],
+    ['SCORE_L1_MAX_ENTRIES', 'many', /SCORE_L1_MAX_ENTRIES: expected a whole number/],
+    ['EDGE_CACHE', 'ioredis', /EDGE_CACHE: expected upstash or memory \(ioredis runs only on Node/],
+    ['EDGE_DB', 'pg', /EDGE_DB: expected neon \(pg runs only on Node/],
+    ['UPSTASH_REDIS_REST_URL', 'redis://x:6379', /UPSTASH_REDIS_REST_URL: expected a http/],
+    ['NEON_DATABASE_URL', 'mysql://x/db', /NEON_DATABASE_URL: expected a postgres/],
+    ['NEON_FETCH_ENDPOINT', 'not a url', /NEON_FETCH_ENDPOINT: expected a http/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of trace, debug/],
+  ])('Should name %s when it is %j', (name, value, message) => {
+    const found = problems({ ...REQUIRED, [name]: value })
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatch(message)
+  })
+
+  it('Should name each variable a chosen client needs', () => {
+    expect(problems({})).toEqual([
+      'UPSTASH_REDIS_REST_URL: required when EDGE_CACHE is upstash',
+      'UPSTASH_REDIS_REST_TOKEN: required when EDGE_CACHE is upstash',
+      'NEON_DATABASE_URL: required when EDGE_DB is neon',
+    ])
+  })
+})
