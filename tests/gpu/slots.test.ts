@@ -142,7 +142,10 @@ describe('withGpuSlot', () => {
     edges.sort((a, b) => a.at - b.at || a.d - b.d)
     let now = 0
     let most = 0
-    for (const edge of edges) most = Math.max(most, (now += edge.d))
+    for (const edge of edges) {
+      now += edge.d
+      most = Math.max(most, now)
+    }
     expect(most).toBeLessThanOrEqual(2)
     expect(most).toBe(2)
     expect(

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { createCoreApp } from '../../core/http/app.ts'
 import { createLogger } from '../../core/platform/logger.ts'
+import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 import {
   createMetricsApp,
   createProcessMetrics,
   registryMetrics,
 } from '../../core/platform/metrics/index.ts'
-import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 
 const logger = createLogger({ service: 'test', level: 'silent' })
 

@@ -1,8 +1,8 @@
 import { Registry } from 'prom-client'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createPool } from '../../core/platform/db/index.ts'
-import { testDatabaseUrl } from '../support/env.ts'
 import { parsePrometheusText } from '../../core/platform/metrics/exposition.ts'
+import { testDatabaseUrl } from '../support/env.ts'
 
 async function gauges(registry: Registry, pool: string): Promise<Record<string, number>> {
   const values: Record<string, number> = {}

@@ -12,12 +12,12 @@ import { pgSql } from '../../core/edge-host/adapters/pg-sql.ts'
 import { scoreCacheCounter } from '../../core/edge-host/metrics.ts'
 import { createPool, migrate } from '../../core/platform/db/index.ts'
 import { createLogger } from '../../core/platform/logger.ts'
+import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 import { insertSignals, type SignalRow } from '../../core/signals/insert.ts'
 import { createEdgeApp } from '../../edge/app.ts'
 import type { SqlClient } from '../../edge/db/types.ts'
 import { computeScore, createScoreService, type ScoreResult } from '../../edge/score/index.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
-import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 import { createTestRedis, type TestRedis } from '../support/redis.ts'
 
 const NOW = new Date('2026-06-01T12:00:00Z')
