@@ -69,6 +69,30 @@ export const configSchema = z.object({
     ),
   MODEL_DIR: z.string().min(1).optional(),
   MOCKUP_STORAGE_DIR: z.string().min(1).default('.data/mockups'),
+  // BullMQ key prefix (`<prefix>:<queue>:wait`): one per environment sharing a Redis.
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'expected 1-64 characters of [A-Za-z0-9_.:-]' })
+    .default('bull'),
+  // A dead worker's job is picked up again once its lock expires (next stalled check).
+  QUEUE_LOCK_DURATION_MS: wholeNumber(1000, 3_600_000).default(30_000),
+  QUEUE_STALLED_INTERVAL_MS: wholeNumber(500, 3_600_000).default(30_000),
+  // Longest POST /signals waits for Redis before answering 503.
+  QUEUE_ADD_TIMEOUT_MS: wholeNumber(50, 60_000).default(2000),
+  // Attempts per job and the first retry delay (doubling each time).
+  QUEUE_ATTEMPTS: wholeNumber(1, 100).default(10),
+  QUEUE_BACKOFF_DELAY_MS: wholeNumber(10, 600_000).default(1000),
+  // Batches one ingestion worker process writes at once.
+  INGEST_CONCURRENCY: wholeNumber(1, 256).default(4),
+  // Test only: the ingestion worker holds each job this long after its insert.
+  INGEST_TEST_HOLD_MS: wholeNumber(0, 3_600_000).default(0),
+  // The optimization service's metrics store; unset means DATABASE_URL.
+  METRICS_STORE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+      error: 'expected sqlite:<path> or a postgres:// URL',
+    })
+    .optional(),
 })
 
 /** The typed configuration. */

@@ -1,4 +1,10 @@
 /** @module The process registry, the request histogram and the metrics server. */
+
+export {
+  QUEUE_STATES,
+  type QueueCollectorOptions,
+  registerRedisQueueCollector,
+} from './queue-collector.ts'
 export { createProcessMetrics, HTTP_DURATION_BUCKETS, type ProcessMetrics } from './registry.ts'
 export {
   createMetricsApp,

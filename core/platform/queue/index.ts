@@ -1,0 +1,27 @@
+/** @module BullMQ plumbing: queue names, job payloads, settings, fail-fast producers, workers. */
+export { ALL_QUEUES, QUEUE_NAMES, type QueueName } from './names.ts'
+export {
+  type BenchmarkJob,
+  benchmarkJobSchema,
+  MAX_SIGNALS_PER_JOB,
+  type MockupJob,
+  mockupJobSchema,
+  type QueuedSignal,
+  queuedSignalSchema,
+  type SignalIngestionJob,
+  type SignalIngestionResult,
+  signalIngestionJobSchema,
+} from './payloads.ts'
+export {
+  QueueProducer,
+  type QueueProducerOptions,
+  QueueUnavailableError,
+} from './producer.ts'
+export {
+  type QueueSettings,
+  type QueueSettingsOptions,
+  queueSettings,
+  queueSettingsFromConfig,
+  RETENTION,
+} from './settings.ts'
+export { type CreateWorkerOptions, createWorker, type StartedWorker } from './worker.ts'
