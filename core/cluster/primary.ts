@@ -112,10 +112,3 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
 }
-
-/** In a worker: answer the primary's metrics requests with this registry. */
-export function exposeToPrimary(registry: Registry): void {
-  // Constructing an AggregatorRegistry installs the worker's IPC listener.
-  new AggregatorRegistry()
-  AggregatorRegistry.setRegistries([registry])
-}

@@ -4,11 +4,13 @@
  * and a shutdown that runs every cleanup step (in reverse order of start) even
  * when one fails, then exits 0 on SIGTERM/SIGINT.
  */
+import cluster from 'node:cluster'
 import { type Config, loadConfigOrExit } from './config/index.ts'
 import type { HealthCheck } from './health.ts'
 import { createLogger, type Logger } from './logger.ts'
 import {
   createProcessMetrics,
+  exposeToPrimary,
   type ProcessMetrics,
   registryMetrics,
   startMetricsServer,
@@ -74,14 +76,19 @@ export async function runService(options: ServiceOptions): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'))
 
   try {
-    const server = await startMetricsServer({
-      ...registryMetrics(metrics.registry),
-      readiness,
-      logger,
-      port: config.METRICS_PORT ?? options.defaultMetricsPort,
-    })
-    context.onShutdown('metrics server', server.close)
-    logger.info({ port: server.port }, 'metrics server listening')
+    if (cluster.isWorker) {
+      // The cluster primary serves METRICS_PORT with every worker's metrics.
+      exposeToPrimary(metrics.registry)
+    } else {
+      const server = await startMetricsServer({
+        ...registryMetrics(metrics.registry),
+        readiness,
+        logger,
+        port: config.METRICS_PORT ?? options.defaultMetricsPort,
+      })
+      context.onShutdown('metrics server', server.close)
+      logger.info({ port: server.port }, 'metrics server listening')
+    }
     await options.start(context)
   } catch (err) {
     logger.fatal({ err }, 'start failed')

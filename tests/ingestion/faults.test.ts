@@ -10,13 +10,13 @@ import { startIngestionWorker } from '../../core/ingestion/index.ts'
 import { createPool } from '../../core/platform/db/index.ts'
 import { testDatabaseUrl, testRedisUrl } from '../support/env.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts'
+import { waitFor } from '../support/wait.ts'
 import {
   completedJob,
   createIngestionHarness,
   type IngestionHarness,
   signal,
   silentLogger,
-  waitFor,
 } from './harness.ts'
 
 const portOf = (url: string, fallback: number) => Number(new URL(url).port || fallback)

@@ -19,6 +19,7 @@ import {
 import { createRedis } from '../../core/platform/redis/index.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
 import { testRedisUrl } from '../support/env.ts'
+import { waitFor } from '../support/wait.ts'
 
 export const SECRET = 'ingestion-test-secret-0123'
 export const AUTH = { Authorization: `Bearer ${SECRET}` }
@@ -119,21 +120,6 @@ export function signal(n: number, extra: Record<string, unknown> = {}): Record<s
     value: n,
     observedAt: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
     ...extra,
-  }
-}
-
-/** Polls `check` until it returns a value that is not undefined (a condition, never a timing). */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 

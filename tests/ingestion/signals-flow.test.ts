@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startIngestionWorker } from '../../core/ingestion/index.ts'
 import type { StartedWorker } from '../../core/platform/queue/index.ts'
 import { testRedisUrl } from '../support/env.ts'
+import { waitFor } from '../support/wait.ts'
 import {
   AUTH,
   completedJob,
@@ -14,7 +15,6 @@ import {
   type IngestionHarness,
   signal,
   silentLogger,
-  waitFor,
 } from './harness.ts'
 
 let h: IngestionHarness

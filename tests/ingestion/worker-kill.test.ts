@@ -8,13 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testRedisUrl } from '../support/env.ts'
-import {
-  completedJob,
-  createIngestionHarness,
-  type IngestionHarness,
-  signal,
-  waitFor,
-} from './harness.ts'
+import { waitFor } from '../support/wait.ts'
+import { completedJob, createIngestionHarness, type IngestionHarness, signal } from './harness.ts'
 
 let h: IngestionHarness
 const children = new Set<ChildProcess>()

@@ -39,6 +39,22 @@ export const configSchema = z.object({
   SCORE_L1_TTL_MS: wholeNumber(0, 60_000).default(2000),
   SCORE_L1_MAX_ENTRIES: wholeNumber(1, 1_000_000).default(10_000),
   CORE_URL: url(['http', 'https']).default('http://127.0.0.1:3000'),
+  // Where GET /analytics/latency reads request histograms (comma-separated
+  // /metrics URLs; internal addresses from configuration, never from a request).
+  LATENCY_METRICS_URLS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(url(['http', 'https'])).min(1))
+    .optional(),
+  // Edge cache keys' prefix (Upstash has no per-connection prefix) and, for
+  // local runs only, where neon() posts its SQL (the local Neon bridge).
+  SCORE_CACHE_PREFIX: z.string().max(100).default(''),
+  NEON_FETCH_ENDPOINT: url(['http', 'https']).optional(),
   CORE_WORKERS: wholeNumber(1, 256).default(() => cpus().length),
   PORT: port.optional(),
   METRICS_PORT: port.optional(),

@@ -1,0 +1,114 @@
+/**
+ * @module
+ * One core HTTP process (a cluster worker, or the only process with
+ * `CORE_WORKERS=1`): applies migrations when a database is configured and
+ * serves on `PORT` (3000) signal ingestion (`POST /signals`, queued on
+ * BullMQ), the experiment metrics routes, the analytics API and the latency
+ * report, with the backlog of every queue among its metrics.
+ */
+import type pg from 'pg'
+import { latencyRoute } from './analytics/latency-route.ts'
+import { analyticsRoutes } from './analytics/routes.ts'
+import { createAnalyticsStore } from './analytics/store.ts'
+import { createCoreApp } from './http/app.ts'
+import { createSignalQueue, signalRoutes } from './ingestion/index.ts'
+import { experimentRoutes, type MetricsStore, openMetricsStore } from './optimization/index.ts'
+import { createPool, migrate } from './platform/db/index.ts'
+import { listen } from './platform/http/listen.ts'
+import { registerRedisQueueCollector } from './platform/metrics/index.ts'
+import { ALL_QUEUES, queueSettingsFromConfig } from './platform/queue/index.ts'
+import { createRedis } from './platform/redis/index.ts'
+import type { ServiceContext } from './platform/service.ts'
+import { createLatencyPool } from './pools/latency/index.ts'
+
+/** Core's metrics port when `METRICS_PORT` is unset. */
+export const CORE_METRICS_PORT = 9464
+
+/** Starts the core app in this process; cleanup steps go to `onShutdown`. */
+export async function startCore({
+  config,
+  logger,
+  metrics,
+  onShutdown,
+  addReadinessCheck,
+}: ServiceContext): Promise<void> {
+  let pool: pg.Pool | undefined
+  if (config.DATABASE_URL) {
+    pool = createPool({
+      url: config.DATABASE_URL,
+      size: config.DB_POOL_SIZE,
+      name: 'core',
+      registry: metrics.registry,
+      logger,
+    })
+    const db = pool
+    onShutdown('database pool', () => db.end())
+    addReadinessCheck({ name: 'postgres', check: () => db.query('SELECT 1') })
+    await migrate(db, { logger })
+  } else {
+    logger.warn('DATABASE_URL is unset: routes that need the database answer 503')
+  }
+
+  const settings = queueSettingsFromConfig(config)
+  let signalQueue: ReturnType<typeof createSignalQueue> | undefined
+  if (config.REDIS_URL) {
+    const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'core', logger })
+    onShutdown('redis', () => redis.quit())
+    addReadinessCheck({ name: 'redis', check: () => redis.ping() })
+    registerRedisQueueCollector(metrics.registry, ALL_QUEUES, {
+      redis,
+      prefix: settings.prefix,
+    })
+    // A queue-role connection: BullMQ scripts survive a reconnect; the producer
+    // bounds each add with QUEUE_ADD_TIMEOUT_MS so a request never hangs.
+    const producer = createRedis(config.REDIS_URL, {
+      role: 'queue',
+      name: 'core-queue-producer',
+      logger,
+    })
+    onShutdown('redis (queue producer)', () => producer.quit())
+    signalQueue = createSignalQueue(producer, settings)
+    // Runs before the connection closes (steps run in reverse order).
+    onShutdown('signal queue', () => signalQueue?.close())
+  } else {
+    logger.warn('REDIS_URL is unset: POST /signals answers 503')
+  }
+
+  const metricsStoreUrl = config.METRICS_STORE_URL ?? config.DATABASE_URL
+  let store: MetricsStore | undefined
+  if (metricsStoreUrl) {
+    store = await openMetricsStore(metricsStoreUrl, {
+      poolSize: config.DB_POOL_SIZE,
+      // DATABASE_URL is migrated above; a separate PostgreSQL needs its own run.
+      migrate: metricsStoreUrl !== config.DATABASE_URL,
+      registry: metrics.registry,
+      logger,
+    })
+    onShutdown('metrics store', () => store?.close())
+    logger.info({ backend: store.backend }, 'metrics store open')
+  } else {
+    logger.warn('neither METRICS_STORE_URL nor DATABASE_URL is set: experiment routes answer 503')
+  }
+
+  const latencyPool = createLatencyPool({ registry: metrics.registry })
+  onShutdown('latency pool', () => latencyPool.close())
+  // Under the cluster METRICS_PORT is the primary's aggregate of all workers.
+  const latencySources = config.LATENCY_METRICS_URLS ?? [
+    `http://127.0.0.1:${config.METRICS_PORT ?? CORE_METRICS_PORT}/metrics`,
+  ]
+
+  const app = createCoreApp({
+    logger,
+    observe: metrics.observeRequest,
+    apiKeys: config.API_KEYS,
+    routes: [
+      signalRoutes({ queue: signalQueue }),
+      experimentRoutes({ store }),
+      ...(pool ? [analyticsRoutes(createAnalyticsStore(pool))] : []),
+      latencyRoute({ pool: latencyPool, metricsUrls: latencySources }),
+    ],
+  })
+  const server = await listen(app, config.PORT ?? 3000)
+  onShutdown('http server', server.close)
+  logger.info({ port: server.port, keys: config.API_KEYS.map((k) => k.name) }, 'core listening')
+}

@@ -1,0 +1,152 @@
+{{/*
+Names and labels. Every resource of a component carries the same selector
+labels (name, instance, component), so Deployment selectors, Services, PDBs
+and the ServiceMonitor line up by construction.
+*/}}
+
+{{- define "mockup-platform.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "mockup-platform.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The name of one component's resources: <fullname>-<component>. */}}
+{{- define "mockup-platform.componentName" -}}
+{{- printf "%s-%s" (include "mockup-platform.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "mockup-platform.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "mockup-platform.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- if .component }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+{{- end -}}
+
+{{- define "mockup-platform.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "mockup-platform.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: mockup-platform
+{{- end -}}
+
+{{- define "mockup-platform.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "mockup-platform.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "mockup-platform.secretName" -}}
+{{- default (include "mockup-platform.fullname" .) .Values.secrets.name -}}
+{{- end -}}
+
+{{/*
+The components: the key of each one's values, its name (container, Service
+suffix, `component` label, Prometheus `job` through the ServiceMonitor's
+jobLabel), which Secret keys it reads (true: it cannot start without it), and
+whether KEDA rather than a plain HPA scales it.
+*/}}
+{{- define "mockup-platform.components" -}}
+core:
+  name: core
+  keda: false
+  gpu: false
+  secretKeys:
+    DATABASE_URL: true
+    REDIS_URL: true
+    API_KEYS: false
+    # The optimization metrics store (sqlite:<path> or a postgres:// URL with
+    # credentials); unset: the main database.
+    METRICS_STORE_URL: false
+signalIngestion:
+  name: signal-ingestion
+  keda: true
+  gpu: false
+  secretKeys:
+    DATABASE_URL: true
+    REDIS_URL: true
+gpuWorker:
+  name: gpu-worker
+  keda: false
+  gpu: true
+  secretKeys:
+    DATABASE_URL: true
+    REDIS_URL: true
+edge:
+  name: edge
+  keda: false
+  gpu: false
+  secretKeys:
+    DATABASE_URL: true
+    REDIS_URL: true
+    API_KEYS: false
+    UPSTASH_REDIS_REST_TOKEN: false
+    NEON_DATABASE_URL: false
+{{- end -}}
+
+{{/*
+One component's ConfigMap data, as YAML: the global config, overridden by the
+component's own, plus what the chart derives (CORE_WORKERS, MODEL_DIR,
+CORE_URL). Numbers are printed as integers (values arrive as float64, which
+would print 1000000 as 1e+06). Shared by the ConfigMap and the pod's checksum
+annotation, so a config change rolls exactly the pods that read it.
+*/}}
+{{- define "mockup-platform.configData" -}}
+{{- $root := .root -}}
+{{- $c := .values -}}
+{{- $data := merge (deepCopy (default dict $c.config)) (deepCopy (default dict $root.Values.config)) -}}
+{{- if eq .component "core" -}}
+{{- $_ := set $data "CORE_WORKERS" $c.workers -}}
+{{- end -}}
+{{- if and (eq .component "gpu-worker") (include "mockup-platform.modelVolume" $c) -}}
+{{- $_ := set $data "MODEL_DIR" (trimSuffix "/" (printf "%s/%s" $c.model.mountPath (default "" $c.model.path))) -}}
+{{- end -}}
+{{- if and (eq .component "edge") (not (hasKey $data "CORE_URL")) $root.Values.core.enabled -}}
+{{- $_ := set $data "CORE_URL" (printf "http://%s:%d" (include "mockup-platform.componentName" (dict "root" $root "component" "core")) (int $root.Values.core.ports.http)) -}}
+{{- end -}}
+{{- range $k, $v := $data }}
+{{ $k }}: {{ if or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v) }}{{ $v | int64 | toString | quote }}{{ else }}{{ $v | toString | quote }}{{ end }}
+{{- end }}
+{{- end -}}
+
+{{/* A component's image: its own `image` when set, else the global one. */}}
+{{- define "mockup-platform.image" -}}
+{{- $img := default .root.Values.image .values.image -}}
+{{- printf "%s:%s" $img.repository (default .root.Chart.AppVersion $img.tag) -}}
+{{- end -}}
+
+{{/*
+What values.schema.json cannot say: an autoscaler's minimum must not exceed
+its maximum (the API server would reject the HPA only at install time).
+*/}}
+{{- define "mockup-platform.checkAutoscaling" -}}
+{{- if gt (int .autoscaling.minReplicas) (int .autoscaling.maxReplicas) -}}
+{{- fail (printf "%s.autoscaling: minReplicas (%d) is above maxReplicas (%d)" .key (int .autoscaling.minReplicas) (int .autoscaling.maxReplicas)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The GPU worker's model volume source as YAML: `model.volume` when set, else
+the claim `model.claimName`, else nothing.
+*/}}
+{{- define "mockup-platform.modelVolume" -}}
+{{- if .model.volume -}}
+{{- toYaml .model.volume -}}
+{{- else if .model.claimName -}}
+{{- toYaml (dict "persistentVolumeClaim" (dict "claimName" .model.claimName "readOnly" true)) -}}
+{{- end -}}
+{{- end -}}
