@@ -12,13 +12,21 @@ import { analyticsRoutes } from './analytics/routes.ts'
 import { createAnalyticsStore } from './analytics/store.ts'
 import { createCoreApp } from './http/app.ts'
 import { createSignalQueue, signalRoutes } from './ingestion/index.ts'
+import { type MockupQueue, mockupRoutes } from './mockups/routes.ts'
 import { experimentRoutes, type MetricsStore, openMetricsStore } from './optimization/index.ts'
 import { createPool, migrate } from './platform/db/index.ts'
 import { listen } from './platform/http/listen.ts'
 import { registerRedisQueueCollector } from './platform/metrics/index.ts'
-import { ALL_QUEUES, queueSettingsFromConfig } from './platform/queue/index.ts'
-import { createRedis } from './platform/redis/index.ts'
+import { createMockupRecords } from './platform/mockups/index.ts'
+import {
+  ALL_QUEUES,
+  QUEUE_NAMES,
+  QueueProducer,
+  queueSettingsFromConfig,
+} from './platform/queue/index.ts'
+import { closeRedis, createRedis } from './platform/redis/index.ts'
 import type { ServiceContext } from './platform/service.ts'
+import { createMockupStorage } from './platform/storage/index.ts'
 import { createLatencyPool } from './pools/latency/index.ts'
 
 /** Core's metrics port when `METRICS_PORT` is unset. */
@@ -51,9 +59,10 @@ export async function startCore({
 
   const settings = queueSettingsFromConfig(config)
   let signalQueue: ReturnType<typeof createSignalQueue> | undefined
+  let mockupQueue: MockupQueue | undefined
   if (config.REDIS_URL) {
     const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'core', logger })
-    onShutdown('redis', () => redis.quit())
+    onShutdown('redis', () => closeRedis(redis))
     addReadinessCheck({ name: 'redis', check: () => redis.ping() })
     registerRedisQueueCollector(metrics.registry, ALL_QUEUES, {
       redis,
@@ -66,12 +75,14 @@ export async function startCore({
       name: 'core-queue-producer',
       logger,
     })
-    onShutdown('redis (queue producer)', () => producer.quit())
+    onShutdown('redis (queue producer)', () => closeRedis(producer))
     signalQueue = createSignalQueue(producer, settings)
-    // Runs before the connection closes (steps run in reverse order).
+    mockupQueue = new QueueProducer(QUEUE_NAMES.mockups, { connection: producer, settings })
+    // Run before the connection closes (steps run in reverse order).
     onShutdown('signal queue', () => signalQueue?.close())
+    onShutdown('mockup queue', () => mockupQueue?.close())
   } else {
-    logger.warn('REDIS_URL is unset: POST /signals answers 503')
+    logger.warn('REDIS_URL is unset: POST /signals and POST /mockups answer 503')
   }
 
   const metricsStoreUrl = config.METRICS_STORE_URL ?? config.DATABASE_URL
@@ -103,6 +114,11 @@ export async function startCore({
     apiKeys: config.API_KEYS,
     routes: [
       signalRoutes({ queue: signalQueue }),
+      mockupRoutes({
+        records: pool ? createMockupRecords(pool) : undefined,
+        queue: mockupQueue,
+        storage: createMockupStorage(config),
+      }),
       experimentRoutes({ store }),
       ...(pool ? [analyticsRoutes(createAnalyticsStore(pool))] : []),
       latencyRoute({ pool: latencyPool, metricsUrls: latencySources }),

@@ -6,7 +6,6 @@
  *
  *   npx tsx scripts/benchmark_sd.ts [--runs 3] [--steps N] [--size 512x512] [--model-dir DIR]
  */
-import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   parseNumber,
@@ -16,7 +15,8 @@ import {
   UsageError,
 } from '../gpu-worker/sd/cli/args.ts'
 import { loadSdPipeline, type StageTimings } from '../gpu-worker/sd/pipeline.ts'
-import { ensureTinySdModelSet } from '../gpu-worker/sd/tiny/index.ts'
+import { resolveModelDir } from '../gpu-worker/sd/tiny/index.ts'
+import { median } from './bench/stats.ts'
 
 const USAGE = `usage: npx tsx scripts/benchmark_sd.ts [options]
   --runs N           measured runs after one warm-up (default 3)
@@ -26,7 +26,6 @@ const USAGE = `usage: npx tsx scripts/benchmark_sd.ts [options]
   --providers LIST   execution providers in order (default cpu)
   --model-dir DIR    SD export folder (default: the tiny set in .data/models/tiny-sd)`
 
-const TINY_DIR = resolve(import.meta.dirname, '..', '.data', 'models', 'tiny-sd')
 const STAGES: [keyof StageTimings, string][] = [
   ['tokenizeMs', 'tokenize'],
   ['textEncoderMs', 'text_encoder'],
@@ -37,12 +36,6 @@ const STAGES: [keyof StageTimings, string][] = [
 ]
 // The pipeline's own work should stay small next to the models'.
 const OUTSIDE_GOAL = 0.1
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 /** Time outside session.run: tokenizing plus the pipeline's overhead. */
 function outside(t: StageTimings): number {
@@ -70,10 +63,9 @@ await runCli(USAGE, async () => {
   const { width, height } = parseSize(values.size)
   const providers = parseProviders(values.providers)
 
-  let dir = values['model-dir'] ? resolve(values['model-dir']) : TINY_DIR
-  if (!values['model-dir'] && (await ensureTinySdModelSet(dir))) {
-    console.log(`Generated the tiny model set in ${dir}`)
-  }
+  let dir = await resolveModelDir(values['model-dir'], (d) =>
+    console.log(`Generated the tiny model set in ${d}`),
+  )
   console.log(`Loading ${dir} on ${providers.join(', ')}`)
   const pipe = await loadSdPipeline(dir, { providers })
   dir = pipe.files.dir

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
+import { seedAnalytics } from '../core/analytics/generate.ts'
 import { loadConfigOrExit } from '../core/platform/config/index.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
 import {
@@ -28,6 +29,7 @@ const started = performance.now()
 const DATA_DIR = resolve(import.meta.dirname, '../.data')
 /** Small enough to seed in a second or two. */
 const DEMO_SIGNALS = 20_000
+const DEMO_EVENTS = 50_000
 const config = loadConfigOrExit()
 const servers: ResolvedServer[] = []
 const services: RunningService[] = []
@@ -64,34 +66,58 @@ async function main(): Promise<void> {
       const added = await seedSignals(pool, { count: DEMO_SIGNALS, seed: 1 })
       step(`demo data: ${added} signals`)
     }
+    if (Number((await pool.query('SELECT count(*) AS n FROM events')).rows[0].n) === 0) {
+      await seedAnalytics(pool, { designs: 50, events: DEMO_EVENTS, seed: 1 })
+      step(`demo data: ${DEMO_EVENTS} storefront events on 50 designs`)
+    }
   } finally {
     await pool.end()
   }
 
   // A dev key when none is configured, so the printed examples work as they are.
-  const apiKeys = process.env.API_KEYS || `dev:${randomBytes(18).toString('base64url')}`
+  const generatedKey = process.env.API_KEYS
+    ? undefined
+    : `dev:${randomBytes(18).toString('base64url')}`
+  const apiKeys = process.env.API_KEYS || generatedKey!
+  const secret = apiKeys.split(',')[0]!.split(':').slice(1).join(':')
   const shared = {
     DATABASE_URL: postgres.url,
     REDIS_URL: redis.url,
     API_KEYS: apiKeys,
+    MOCKUP_STORAGE_DIR: resolve(DATA_DIR, 'mockups'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   }
   const corePort = await portFor(config.PORT ?? 3000)
   const edgePort = await portFor(8787)
+  const core = `http://127.0.0.1:${corePort}`
   const specs: ServiceSpec[] = [
     {
       name: 'core',
       entry: 'core/main.ts',
       metricsPort: await portFor(9464),
       env: { ...shared, PORT: String(corePort), CORE_WORKERS: '1' },
-      url: `http://127.0.0.1:${corePort}`,
+      url: core,
     },
     {
       name: 'edge',
       entry: 'core/edge-host/main.ts',
       metricsPort: await portFor(9465),
-      env: { ...shared, PORT: String(edgePort), CORE_URL: `http://127.0.0.1:${corePort}` },
+      env: { ...shared, PORT: String(edgePort), CORE_URL: core },
       url: `http://127.0.0.1:${edgePort}`,
+    },
+    {
+      name: 'ingest',
+      entry: 'core/ingestion/worker-main.ts',
+      metricsPort: await portFor(9466),
+      env: shared,
+      url: '(queue worker)',
+    },
+    {
+      name: 'gpu',
+      entry: 'gpu-worker/main.ts',
+      metricsPort: await portFor(9467),
+      env: shared,
+      url: '(queue worker)',
     },
   ]
   for (const spec of specs) {
@@ -109,7 +135,9 @@ async function main(): Promise<void> {
   const second = await fetch(scoreUrl)
   const score = (await second.json()) as { score: number }
 
-  const devKey = apiKeys.split(',')[0]!.split(':')
+  step('mock-up: "shirt design" on a shirt…')
+  const mockup = await makeMockup(core, secret)
+
   say('')
   say(`${'service'.padEnd(8)}${'url'.padEnd(28)}metrics`)
   for (const spec of specs) {
@@ -121,13 +149,42 @@ async function main(): Promise<void> {
       `(X-Cache ${first.headers.get('X-Cache')} then ${second.headers.get('X-Cache')})`,
   )
   say(`         ${scoreUrl}`)
-  say('')
+  say(`mock-up: ${resolve(DATA_DIR, 'mockups', mockup.id, 'mockup.png')}`)
   say(
-    `API key (${devKey[0]}): ${process.env.API_KEYS ? '(from API_KEYS)' : devKey.slice(1).join(':')}`,
+    `         ${core}/mockups/${mockup.id}/image.png  (${mockup.provider}, ${mockup.timings.total} ms)`,
   )
-  say(`try:     curl -H "Authorization: Bearer <key>" http://127.0.0.1:${corePort}/v1/whoami`)
+  say('')
+  say(`API key: ${generatedKey ? generatedKey.split(':')[1] : '(the first of API_KEYS)'}`)
+  say(`try:     curl -H "Authorization: Bearer <key>" ${core}/mockups`)
   say('')
   say(`ready in ${((performance.now() - started) / 1000).toFixed(1)}s  (Ctrl-C stops everything)`)
+}
+
+/** Submits the demo mock-up and waits until the GPU worker has made it. */
+async function makeMockup(core: string, secret: string) {
+  const auth = { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' }
+  const res = await fetch(`${core}/mockups`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ prompt: 'shirt design', product: 'shirt', seed: 1 }),
+  })
+  if (res.status !== 202)
+    throw new Error(`POST /mockups answered ${res.status}: ${await res.text()}`)
+  const { id } = (await res.json()) as { id: string }
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    const m = (await (await fetch(`${core}/mockups/${id}`, { headers: auth })).json()) as {
+      id: string
+      status: string
+      error: string | null
+      provider: string
+      timings: { total: number }
+    }
+    if (m.status === 'completed') return m
+    if (m.status === 'failed') throw new Error(`the demo mock-up failed: ${m.error}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error('the demo mock-up did not finish within 120 s')
 }
 
 main().catch(async (err: Error) => {

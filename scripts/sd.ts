@@ -8,7 +8,7 @@
  * Without --model-dir the tiny model set is used, generated into
  * .data/models/tiny-sd on first use.
  */
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import {
@@ -20,7 +20,7 @@ import {
 } from '../gpu-worker/sd/cli/args.ts'
 import { loadSdPipeline } from '../gpu-worker/sd/pipeline.ts'
 import type { SchedulerKind } from '../gpu-worker/sd/schedulers/types.ts'
-import { ensureTinySdModelSet } from '../gpu-worker/sd/tiny/index.ts'
+import { resolveModelDir } from '../gpu-worker/sd/tiny/index.ts'
 import { loadClipTokenizer } from '../gpu-worker/sd/tokenizer/index.ts'
 
 const USAGE = `usage:
@@ -35,16 +35,11 @@ const USAGE = `usage:
   npx tsx scripts/sd.ts tokenize "text" [--model-dir DIR]
       prints the token ids (with bos/eos, truncated to 77, unpadded) as a JSON array`
 
-const TINY_DIR = resolve(import.meta.dirname, '..', '.data', 'models', 'tiny-sd')
 const SCHEDULERS: readonly string[] = ['ddim', 'pndm', 'euler', 'euler-ancestral', 'lcm']
 
 /** The model folder to use: --model-dir, or the tiny set (made on first use). */
-async function modelDir(option: string | undefined): Promise<string> {
-  if (option) return resolve(option)
-  if (await ensureTinySdModelSet(TINY_DIR))
-    process.stderr.write(`Generated the tiny model set in ${TINY_DIR}\n`)
-  return TINY_DIR
-}
+const modelDir = (option: string | undefined) =>
+  resolveModelDir(option, (dir) => process.stderr.write(`Generated the tiny model set in ${dir}\n`))
 
 async function generate(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({

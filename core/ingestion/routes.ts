@@ -5,9 +5,9 @@
  * need an API key. A batch is acknowledged (202) only after Redis stored its
  * job; while Redis is away the answer is 503 with `Retry-After`.
  */
-import type { Context } from 'hono'
 import { ApiError } from '../../edge/errors/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
+import { jsonBody } from '../http/json-body.ts'
 import {
   MAX_SIGNALS_PER_JOB,
   type QueueProducer,
@@ -91,14 +91,6 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
       if (!report) throw new ApiError(404, 'not_found', `No signal job ${id}`)
       return c.json(report)
     })
-  }
-}
-
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json()
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'Body must be JSON')
   }
 }
 

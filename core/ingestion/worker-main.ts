@@ -12,7 +12,7 @@
 import { createPool } from '../platform/db/index.ts'
 import { registerRedisQueueCollector } from '../platform/metrics/index.ts'
 import { QUEUE_NAMES, queueSettingsFromConfig } from '../platform/queue/index.ts'
-import { createRedis } from '../platform/redis/index.ts'
+import { closeRedis, createRedis } from '../platform/redis/index.ts'
 import { runService } from '../platform/service.ts'
 import { startIngestionWorker } from './worker.ts'
 
@@ -42,7 +42,7 @@ await runService({
       cacheTimeoutMs: 1000,
       logger,
     })
-    onShutdown('redis (metrics)', () => probe.quit())
+    onShutdown('redis (metrics)', () => closeRedis(probe))
     addReadinessCheck({ name: 'redis', check: () => probe.ping() })
     registerRedisQueueCollector(metrics.registry, [QUEUE_NAMES.signalIngestion], {
       redis: probe,

@@ -8,6 +8,7 @@
 import type { Context } from 'hono'
 import { ApiError } from '../../edge/errors/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
+import { jsonBody } from '../http/json-body.ts'
 import { type MetricsStore, MetricsStoreError } from './store/index.ts'
 import {
   EXPERIMENT_TAG,
@@ -94,14 +95,6 @@ function experimentId(c: Context): string {
     throw new ApiError(400, 'invalid_experiment', parsed.error.issues[0]?.message ?? 'bad id')
   }
   return parsed.data
-}
-
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json()
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'Body must be JSON')
-  }
 }
 
 function batchError(checked: Exclude<MetricBatchValidation, { ok: true }>): ApiError {

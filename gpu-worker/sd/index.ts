@@ -41,6 +41,8 @@ export {
 export { createScheduler, type Scheduler, type SchedulerKind } from './schedulers/index.ts'
 export {
   ensureTinySdModelSet,
+  resolveModelDir,
+  TINY_MODEL_DIR,
   type TinySdOptions,
   type TinyTimestep,
   writeTinySdModelSet,

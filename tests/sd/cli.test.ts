@@ -80,7 +80,7 @@ describe('scripts/sd.ts', () => {
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr).toMatch(/^error: .*\n\nusage:/s)
     }
-  })
+  }, 120_000) // seven CLI processes in a row: slow on a loaded 2-core machine
 
   it('Should print the tiny tokenizer ids with bos and eos, unpadded', () => {
     const result = run('sd.ts', ['tokenize', 'a cat', '--model-dir', modelDir])

@@ -70,6 +70,13 @@ export const configSchema = z.object({
       }
     }),
   GPU_SLOTS: wholeNumber(1, 64).default(1),
+  // The device whose slots this worker takes (slot key `<QUEUE_PREFIX>:gpu:slots:<device>`).
+  GPU_DEVICE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected 1-64 characters of [A-Za-z0-9_.-]' })
+    .default('0'),
+  // Mock-up jobs one GPU worker process takes at once (the slots still bound the GPU).
+  GPU_WORKER_CONCURRENCY: wholeNumber(1, 64).default(1),
   EXECUTION_PROVIDERS: z
     .string()
     .default('cpu')

@@ -45,12 +45,19 @@ export interface SignalIngestionResult {
   inserted: number
 }
 
-/** The payload of a `mockups` job: one design composited on one product. */
+/**
+ * The payload of a `mockups` job: one design composited on one product. Core
+ * resolves every default before queueing, so the job and its `mockups` row
+ * (id `mockupId`, also the job id) say exactly what will be generated.
+ */
 export const mockupJobSchema = z.object({
+  mockupId: z.uuid(),
   prompt: z.string().min(1).max(500),
   product: z.enum(PRODUCTS),
-  seed: z.number().int().nonnegative().optional(),
-  steps: z.number().int().min(1).max(150).optional(),
+  seed: z.number().int().nonnegative(),
+  steps: z.number().int().min(1).max(150),
+  width: z.number().int().min(64).max(1024),
+  height: z.number().int().min(64).max(1024),
 })
 
 /** A `mockups` job payload. */

@@ -48,3 +48,18 @@ export function createRedis(url: string, options: RedisConnectionOptions): Redis
   })
   return redis
 }
+
+/**
+ * Closes a connection at shutdown: a polite QUIT when Redis is there, else a
+ * plain disconnect (QUIT would fail or wait on a server that is gone). Never throws.
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    const quit = await redis.quit().then(
+      () => true,
+      () => false,
+    )
+    if (quit) return
+  }
+  redis.disconnect()
+}

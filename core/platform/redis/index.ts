@@ -1,2 +1,2 @@
 /** @module Redis connection factory. */
-export { createRedis, type RedisConnectionOptions, type RedisRole } from './connection.ts'
+export { closeRedis, createRedis, type RedisConnectionOptions, type RedisRole } from './connection.ts'

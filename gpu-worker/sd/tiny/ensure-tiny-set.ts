@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { type TinySdOptions, writeTinySdModelSet } from './write-tiny-set.ts'
 
 /**
@@ -34,4 +34,20 @@ export async function ensureTinySdModelSet(
   } finally {
     await rm(staging, { recursive: true, force: true })
   }
+}
+
+/** Where the tiny set lives when no model folder is configured (gitignored `.data/`). */
+export const TINY_MODEL_DIR = resolve(import.meta.dirname, '../../../.data/models/tiny-sd')
+
+/**
+ * The model folder to use: `configured` (MODEL_DIR, --model-dir) as it is, else
+ * the tiny set, generated on first use (`onGenerated` is told when it was).
+ */
+export async function resolveModelDir(
+  configured: string | undefined,
+  onGenerated?: (dir: string) => void,
+): Promise<string> {
+  if (configured) return resolve(configured)
+  if (await ensureTinySdModelSet(TINY_MODEL_DIR)) onGenerated?.(TINY_MODEL_DIR)
+  return TINY_MODEL_DIR
 }

@@ -3,7 +3,7 @@
  * The tiny SD model set: same layout, tensor names and dtypes as a real export,
  * seeded random weights, generated in milliseconds (no downloads, no Python).
  */
-export { ensureTinySdModelSet } from './ensure-tiny-set.ts'
+export { ensureTinySdModelSet, resolveModelDir, TINY_MODEL_DIR } from './ensure-tiny-set.ts'
 export {
   TINY_DIMS,
   type TinyTimestep,

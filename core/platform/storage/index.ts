@@ -8,7 +8,7 @@
  * const storage = createMockupStorage(config)
  * await storage.put(`${jobId}/mockup.png`, mockup.png, 'image/png')
  */
-import type { Config } from '../../core/platform/config/index.ts'
+import type { Config } from '../config/index.ts'
 import { createFsMockupStorage } from './fs-storage.ts'
 import type { MockupStorage } from './types.ts'
 
@@ -21,7 +21,7 @@ export {
 } from './key.ts'
 export type { MockupStorage, StoredObject } from './types.ts'
 
-/** The worker's storage, from its configuration: the folder at `MOCKUP_STORAGE_DIR`. */
+/** The storage the GPU worker writes and core serves from: the folder at `MOCKUP_STORAGE_DIR`. */
 export function createMockupStorage(config: Pick<Config, 'MOCKUP_STORAGE_DIR'>): MockupStorage {
   return createFsMockupStorage({ root: config.MOCKUP_STORAGE_DIR })
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../core/platform/config/index.ts'
+import { loadConfig } from '../config/index.ts'
 import {
   createFsMockupStorage,
   createMockupStorage,
