@@ -1,2 +1,7 @@
 /** @module Redis connection factory. */
-export { closeRedis, createRedis, type RedisConnectionOptions, type RedisRole } from './connection.ts'
+export {
+  closeRedis,
+  createRedis,
+  type RedisConnectionOptions,
+  type RedisRole,
+} from './connection.ts'
