@@ -6,10 +6,13 @@
  * BullMQ), the experiment metrics routes, the analytics API and the latency
  * report, with the backlog of every queue among its metrics.
  */
+import type { Queue } from 'bullmq'
 import type pg from 'pg'
+import { adminRoutes } from './admin/routes.ts'
 import { latencyRoute } from './analytics/latency-route.ts'
 import { analyticsRoutes } from './analytics/routes.ts'
 import { createAnalyticsStore } from './analytics/store.ts'
+import { startBenchmarkScheduler } from './benchmarks/index.ts'
 import { createCoreApp } from './http/app.ts'
 import { createSignalQueue, signalRoutes } from './ingestion/index.ts'
 import { type MockupQueue, mockupRoutes } from './mockups/routes.ts'
@@ -60,6 +63,8 @@ export async function startCore({
   const settings = queueSettingsFromConfig(config)
   let signalQueue: ReturnType<typeof createSignalQueue> | undefined
   let mockupQueue: MockupQueue | undefined
+  // Every queue, for the dashboard (and the benchmarks one only for it, here).
+  const dashboardQueues: Queue[] = []
   if (config.REDIS_URL) {
     const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'core', logger })
     onShutdown('redis', () => closeRedis(redis))
@@ -78,11 +83,28 @@ export async function startCore({
     onShutdown('redis (queue producer)', () => closeRedis(producer))
     signalQueue = createSignalQueue(producer, settings)
     mockupQueue = new QueueProducer(QUEUE_NAMES.mockups, { connection: producer, settings })
+    const benchmarks = new QueueProducer(QUEUE_NAMES.benchmarks, { connection: producer, settings })
+    dashboardQueues.push(signalQueue.queue, mockupQueue.queue, benchmarks.queue)
+    onShutdown('benchmarks queue', () => benchmarks.close())
     // Run before the connection closes (steps run in reverse order).
     onShutdown('signal queue', () => signalQueue?.close())
     onShutdown('mockup queue', () => mockupQueue?.close())
   } else {
     logger.warn('REDIS_URL is unset: POST /signals and POST /mockups answer 503')
+  }
+
+  if (config.REDIS_URL && pool) {
+    // Every worker may call this: storing the schedule is idempotent and each
+    // scheduled job goes to one worker.
+    const benchmarks = startBenchmarkScheduler({
+      redisUrl: config.REDIS_URL,
+      settings,
+      logger,
+      cron: config.BENCHMARK_CRON,
+      runs: config.BENCHMARK_RUNS,
+      regressionGauge: { registry: metrics.registry, db: pool },
+    })
+    onShutdown('benchmark scheduler', benchmarks.close)
   }
 
   const metricsStoreUrl = config.METRICS_STORE_URL ?? config.DATABASE_URL
@@ -122,6 +144,7 @@ export async function startCore({
       experimentRoutes({ store }),
       ...(pool ? [analyticsRoutes(createAnalyticsStore(pool))] : []),
       latencyRoute({ pool: latencyPool, metricsUrls: latencySources }),
+      adminRoutes({ queues: dashboardQueues, keys: config.API_KEYS }),
     ],
   })
   const server = await listen(app, config.PORT ?? 3000)

@@ -6,7 +6,10 @@
  */
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
+import type { ApiKey } from './auth/keys.ts'
+import type { SqlClient } from './db/types.ts'
 import { type ErrorLogger, errorHandler, notFoundHandler } from './errors/index.ts'
+import { gatewayRoutes } from './gateway/index.ts'
 import { addProfiling, type ObserveDuration, type ProfilingLogger } from './profiling/index.ts'
 import { type ScoreService, scoreRoute } from './score/index.ts'
 
@@ -15,6 +18,16 @@ export interface EdgeAppOptions {
   logger: ProfilingLogger & ErrorLogger
   observe: ObserveDuration
   score: ScoreService
+  /** Keys for the gateway's private procedures and mutations (`API_KEYS`). @defaultValue none */
+  apiKeys?: readonly ApiKey[]
+  /** Core's base URL (`CORE_URL`); with `db`, it turns the tRPC gateway at `/trpc` on. */
+  coreUrl?: string
+  /** The database `benchmarks.history` reads; with `coreUrl`, it turns the gateway on. */
+  db?: SqlClient
+  /** The fetch core calls go through (tests). @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch
+  /** Deadline of a core call, in ms. @defaultValue 5000 */
+  coreTimeoutMs?: number
 }
 
 /** Builds the edge app. */
@@ -26,5 +39,16 @@ export function createEdgeApp(options: EdgeAppOptions): Hono {
   app.use('*', secureHeaders())
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   scoreRoute(app, options.score)
+  if (options.coreUrl !== undefined && options.db !== undefined) {
+    gatewayRoutes(app, {
+      score: options.score,
+      apiKeys: options.apiKeys ?? [],
+      coreUrl: options.coreUrl,
+      db: options.db,
+      fetch: options.fetch,
+      coreTimeoutMs: options.coreTimeoutMs,
+      logger: options.logger,
+    })
+  }
   return app
 }

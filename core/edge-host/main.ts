@@ -6,6 +6,7 @@
  * workerd entries sit in edge/entry/.
  */
 import { createEdgeApp } from '../../edge/app.ts'
+import { scoreGetEtag } from '../../edge/gateway/index.ts'
 import { createScoreService } from '../../edge/score/index.ts'
 import { createPool } from '../platform/db/index.ts'
 import { listen } from '../platform/http/listen.ts'
@@ -35,8 +36,9 @@ await runService({
     // Ready means the database answers: without Redis the app still serves (BYPASS).
     addReadinessCheck({ name: 'postgres', check: () => pool.query('SELECT 1') })
 
+    const db = pgSql(pool)
     const score = createScoreService({
-      db: pgSql(pool),
+      db,
       cache: ioredisCache(redis),
       ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
       l1:
@@ -45,8 +47,18 @@ await runService({
           : false,
       countCacheRequest: scoreCacheCounter(metrics.registry),
       onError: (err, where) => logger.warn({ err, where }, 'score dependency failed'),
+      // The validator cache: conditional score.get calls are answered from this tag.
+      etagOf: scoreGetEtag,
     })
-    const app = createEdgeApp({ logger, observe: metrics.observeRequest, score })
+    // The tRPC gateway at /trpc: core over CORE_URL, benchmarks.history on this pool.
+    const app = createEdgeApp({
+      logger,
+      observe: metrics.observeRequest,
+      score,
+      db,
+      coreUrl: config.CORE_URL,
+      apiKeys: config.API_KEYS,
+    })
     const server = await listen(app, config.PORT ?? 8787)
     onShutdown('http server', server.close)
     logger.info({ port: server.port }, 'edge listening')

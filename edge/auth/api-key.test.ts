@@ -85,3 +85,44 @@ describe('parseApiKeys', () => {
     }
   })
 })
+
+describe('When Basic credentials are allowed', () => {
+  const admin = () => {
+    const hono = new Hono()
+    hono.onError(errorHandler(memoryLogger()))
+    hono.get('/admin', apiKeyAuth({ keys, basic: true }), (c) =>
+      c.json({ key: c.get('apiKeyName') }),
+    )
+    return hono
+  }
+  const basic = (user: string, password: string) => ({
+    Authorization: `Basic ${btoa(`${user}:${password}`)}`,
+  })
+
+  it('Should ask a browser for Basic credentials', async () => {
+    const res = await admin().request('/admin')
+    expect(res.status).toBe(401)
+    expect(res.headers.get('WWW-Authenticate')).toMatch(/^Basic realm="admin"/)
+  })
+
+  it('Should accept a key secret as the password, whatever the user name', async () => {
+    const res = await admin().request('/admin', {
+      headers: basic('anyone', 'ci-secret-0123456789'),
+    })
+    expect(await res.json()).toEqual({ key: 'ci' })
+    expect(
+      (await admin().request('/admin', { headers: basic('ci', 'wrong-secret-0123456') })).status,
+    ).toBe(401)
+    expect(
+      (await admin().request('/admin', { headers: { Authorization: 'Basic !!!' } })).status,
+    ).toBe(401)
+  })
+
+  it('Should still refuse Basic credentials where they are not allowed', async () => {
+    const res = await app().hono.request('/things', {
+      method: 'POST',
+      headers: basic('ci', 'ci-secret-0123456789'),
+    })
+    expect(res.status).toBe(401)
+  })
+})

@@ -19,6 +19,12 @@ declare module 'hono' {
 export interface ApiKeyAuthOptions {
   /** Accepted keys; with none, every request is refused (mutations stay closed by default). */
   keys: readonly ApiKey[]
+  /**
+   * Also accept HTTP Basic credentials whose password is a key's secret, and
+   * ask for them on a 401, so a browser can open an admin page.
+   * @defaultValue false
+   */
+  basic?: boolean
 }
 
 const encoder = new TextEncoder()
@@ -37,10 +43,25 @@ function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
-function unauthorized(message: string): ApiError {
+function unauthorized(message: string, basic: boolean): ApiError {
   return new ApiError(401, 'unauthorized', message, undefined, {
-    'WWW-Authenticate': 'Bearer realm="api"',
+    'WWW-Authenticate': basic ? 'Basic realm="admin", charset="UTF-8"' : 'Bearer realm="api"',
   })
+}
+
+/** The secret a request presents: a Bearer token, or (when allowed) a Basic password. */
+function presentedSecret(header: string, basic: boolean): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  if (bearer?.[1]) return bearer[1]
+  const credentials = basic ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)?.[1] : undefined
+  if (!credentials) return undefined
+  try {
+    const decoded = atob(credentials)
+    const colon = decoded.indexOf(':')
+    return colon >= 0 ? decoded.slice(colon + 1) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -59,18 +80,19 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
     return hashed
   }
 
+  const basic = options.basic ?? false
   return async function apiKeyAuth(c, next) {
     const header = c.req.header('Authorization')
-    if (!header) throw unauthorized('Missing Authorization header: send "Bearer <api key>"')
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-    if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <api key>"')
-    const presented = await digest(match[1])
+    if (!header) throw unauthorized('Missing Authorization header: send "Bearer <api key>"', basic)
+    const secret = presentedSecret(header, basic)
+    if (!secret) throw unauthorized('Authorization header must be "Bearer <api key>"', basic)
+    const presented = await digest(secret)
     let name: string | undefined
     // Compare against every key, without stopping early, for uniform timing.
     for (const key of await secrets()) {
       if (digestsEqual(presented, key.hash)) name ??= key.name
     }
-    if (name === undefined) throw unauthorized('Invalid API key')
+    if (name === undefined) throw unauthorized('Invalid API key', basic)
     c.set('apiKeyName', name)
     await next()
   }

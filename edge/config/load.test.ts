@@ -28,7 +28,19 @@ describe('loadEdgeConfig', () => {
       EDGE_CACHE: 'upstash',
       EDGE_DB: 'neon',
       LOG_LEVEL: 'info',
+      CORE_URL: 'http://127.0.0.1:3000',
+      API_KEYS: [],
     })
+  })
+
+  it('Should parse API_KEYS and CORE_URL', () => {
+    const config = loadEdgeConfig({
+      ...REQUIRED,
+      API_KEYS: 'console:0123456789abcdef-console',
+      CORE_URL: 'https://core.internal:8443',
+    })
+    expect(config.API_KEYS).toEqual([{ name: 'console', secret: '0123456789abcdef-console' }])
+    expect(config.CORE_URL).toBe('https://core.internal:8443')
   })
 
   it('Should coerce numbers, keep 0 as "L1 off", and ignore non-string bindings', () => {
@@ -73,6 +85,8 @@ describe('loadEdgeConfig', () => {
     ['NEON_DATABASE_URL', 'mysql://x/db', /NEON_DATABASE_URL: expected a postgres/],
     ['NEON_FETCH_ENDPOINT', 'not a url', /NEON_FETCH_ENDPOINT: expected a http/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of trace, debug/],
+    ['CORE_URL', 'ftp://core', /CORE_URL: expected a http/],
+    ['API_KEYS', 'console:short', /API_KEYS: the secret of "console" must be at least 16/],
   ])('Should name %s when it is %j', (name, value, message) => {
     const found = problems({ ...REQUIRED, [name]: value })
     expect(found).toHaveLength(1)

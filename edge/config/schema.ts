@@ -5,6 +5,7 @@
  * core schema instead (`core/platform/config`).
  */
 import { z } from 'zod'
+import { parseApiKeys } from '../auth/keys.ts'
 
 const wholeNumber = (min: number, max: number) => {
   const error = `expected a whole number from ${min} to ${max}`
@@ -55,6 +56,21 @@ export const edgeConfigSchema = z
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
       .default('info'),
+    /** Core's HTTP API, which the tRPC gateway calls. */
+    CORE_URL: url(['http', 'https']).default('http://127.0.0.1:3000'),
+    /** `name:secret,...`: keys of the gateway's private procedures and mutations; none refuses them. */
+    API_KEYS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return parseApiKeys(value)
+        } catch (err) {
+          // parseApiKeys names the entry by position and never echoes a secret.
+          ctx.addIssue({ code: 'custom', message: (err as Error).message })
+          return z.NEVER
+        }
+      }),
   })
   .superRefine((config, ctx) => {
     const require = (name: keyof typeof config, because: string) => {

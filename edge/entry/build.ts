@@ -9,6 +9,7 @@ import { memoryCache, neonSql, upstashCache } from '../adapters/index.ts'
 import { createEdgeApp } from '../app.ts'
 import type { KeyValueCache } from '../cache/types.ts'
 import { type EdgeConfig, loadEdgeConfig } from '../config/index.ts'
+import { scoreGetEtag } from '../gateway/index.ts'
 import { createConsoleLogger } from '../log/index.ts'
 import type { ObserveDuration } from '../profiling/index.ts'
 import { createScoreService } from '../score/index.ts'
@@ -41,12 +42,13 @@ export function buildEdgeApp(
     bindings: { service: 'edge', runtime: options.runtime },
     write: options.write,
   })
+  // The schema makes NEON_DATABASE_URL required (EDGE_DB=neon is the only choice).
+  const db = neonSql({
+    connectionString: config.NEON_DATABASE_URL!,
+    fetchEndpoint: config.NEON_FETCH_ENDPOINT,
+  })
   const score = createScoreService({
-    // The schema makes NEON_DATABASE_URL required (EDGE_DB=neon is the only choice).
-    db: neonSql({
-      connectionString: config.NEON_DATABASE_URL!,
-      fetchEndpoint: config.NEON_FETCH_ENDPOINT,
-    }),
+    db,
     cache: cacheOf(config),
     ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
     l1:
@@ -54,8 +56,17 @@ export function buildEdgeApp(
         ? { maxEntries: config.SCORE_L1_MAX_ENTRIES, ttlMs: config.SCORE_L1_TTL_MS }
         : false,
     onError: (err, where) => logger.warn({ err, where }, 'score dependency failed'),
+    // The validator cache: conditional score.get calls are answered from this tag.
+    etagOf: scoreGetEtag,
   })
-  return createEdgeApp({ logger, observe: observeNothing, score })
+  return createEdgeApp({
+    logger,
+    observe: observeNothing,
+    score,
+    db,
+    coreUrl: config.CORE_URL,
+    apiKeys: config.API_KEYS,
+  })
 }
 
 function cacheOf(config: EdgeConfig): KeyValueCache {

@@ -37,6 +37,8 @@ export interface ScoreLookup {
   status: CacheStatus
   /** Which tier answered a HIT. */
   tier?: CacheTier
+  /** The validator of `body`, from `etagOf` (present only when that option is). */
+  etag?: string
 }
 
 /** Options of {@link createScoreService}. */
@@ -53,10 +55,17 @@ export interface ScoreServiceOptions {
   /** Logs cache and database failures. */
   onError?: (err: unknown, where: 'cache' | 'database') => void
   now?: () => Date
+  /**
+   * Computes the entity tag kept with each value, once, when the value enters
+   * L1 (from Redis or the database), so a conditional request is answered
+   * from the tag alone. The tRPC gateway passes the tag its `score.get`
+   * answer carries. @defaultValue none: lookups carry no tag
+   */
+  etagOf?: (body: string) => Promise<string>
 }
 
-/** What both cache tiers keep: the result and its JSON. */
-type Cached = { result: ScoreResult; body: string }
+/** What L1 keeps: the result, its JSON and (with `etagOf`) its tag; Redis keeps the JSON. */
+type Cached = { result: ScoreResult; body: string; etag?: string }
 
 /** Seconds a client should wait after a database failure. */
 export const DB_RETRY_AFTER_SECONDS = 5
@@ -71,6 +80,11 @@ export function createScoreService(options: ScoreServiceOptions) {
   const l1Options = options.l1 ?? { maxEntries: 10_000, ttlMs: 2_000 }
   const l1 = l1Options ? new L1Cache<Cached>(l1Options) : undefined
   const flights = new SingleFlight<ScoreLookup>()
+  const etagOf = options.etagOf
+
+  async function entryOf(result: ScoreResult, body: string): Promise<Cached> {
+    return etagOf ? { result, body, etag: await etagOf(body) } : { result, body }
+  }
 
   async function compute(query: ScoreQuery): Promise<ScoreResult> {
     const at = now()
@@ -121,7 +135,7 @@ export function createScoreService(options: ScoreServiceOptions) {
       const body = await withTimeout(cache.get(key), cacheTimeoutMs, 'cache get')
       if (body !== null) {
         count('redis', 'hit')
-        const entry = { result: JSON.parse(body) as ScoreResult, body }
+        const entry = await entryOf(JSON.parse(body) as ScoreResult, body)
         l1?.set(l1Key, entry)
         return { ...entry, status: 'HIT', tier: 'redis' }
       }
@@ -132,7 +146,7 @@ export function createScoreService(options: ScoreServiceOptions) {
       cacheUp = false
     }
     const result = await compute(query)
-    const entry = { result, body: JSON.stringify(result) }
+    const entry = await entryOf(result, JSON.stringify(result))
     l1?.set(l1Key, entry)
     if (!cacheUp) return { ...entry, status: 'BYPASS' }
     try {
@@ -144,21 +158,31 @@ export function createScoreService(options: ScoreServiceOptions) {
     return { ...entry, status: 'MISS' }
   }
 
-  return {
-    /** The score of a normalised query, with its cache status. */
-    async get(query: ScoreQuery): Promise<ScoreLookup> {
-      // In process the plain text is the key: hashing (async crypto.subtle) is
-      // only paid on the way to Redis. NUL cannot occur in a validated topic.
-      const l1Key = `${query.topic}\u0000${query.product ?? ''}`
-      if (l1) {
-        const hit = l1.get(l1Key)
-        if (hit) {
-          count('l1', 'hit')
-          return { ...hit, status: 'HIT', tier: 'l1' }
-        }
-        count('l1', 'miss')
+  /** The score of a normalised query, with its cache status. */
+  async function get(query: ScoreQuery): Promise<ScoreLookup> {
+    // In process the plain text is the key: hashing (async crypto.subtle) is
+    // only paid on the way to Redis. NUL cannot occur in a validated topic.
+    const l1Key = `${query.topic}\u0000${query.product ?? ''}`
+    if (l1) {
+      const hit = l1.get(l1Key)
+      if (hit) {
+        count('l1', 'hit')
+        return { ...hit, status: 'HIT', tier: 'l1' }
       }
-      return flights.run(l1Key, () => fromRedisOrDatabase(l1Key, query))
+      count('l1', 'miss')
+    }
+    return flights.run(l1Key, () => fromRedisOrDatabase(l1Key, query))
+  }
+
+  return {
+    get,
+    /**
+     * The tag of the query's current value (computed if not cached), without
+     * handing out the value: a conditional request is answered from it.
+     * Undefined without `etagOf`.
+     */
+    async etag(query: ScoreQuery): Promise<string | undefined> {
+      return (await get(query)).etag
     },
     ttlSeconds,
   }

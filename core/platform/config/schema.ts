@@ -6,6 +6,7 @@
 import { cpus } from 'node:os'
 import { z } from 'zod'
 import { parseApiKeys } from '../../../edge/auth/index.ts'
+import { cronProblem } from '../queue/cron.ts'
 
 const wholeNumber = (min: number, max: number) =>
   z.coerce
@@ -109,6 +110,21 @@ export const configSchema = z.object({
   INGEST_CONCURRENCY: wholeNumber(1, 256).default(4),
   // Test only: the ingestion worker holds each job this long after its insert.
   INGEST_TEST_HOLD_MS: wholeNumber(0, 3_600_000).default(0),
+  // When benchmark_score_job runs: a BullMQ cron (5 fields, or 6 with seconds first), in UTC.
+  BENCHMARK_CRON: z
+    .string()
+    .default('0 3 * * *')
+    .superRefine((pattern, ctx) => {
+      const problem = cronProblem(pattern)
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a cron pattern such as "0 3 * * *" (${problem})`,
+        })
+      }
+    }),
+  // Requests per pass of the scheduled score benchmark.
+  BENCHMARK_RUNS: wholeNumber(1, 2000).default(100),
   // The optimization service's metrics store; unset means DATABASE_URL.
   METRICS_STORE_URL: z
     .string()

@@ -1,4 +1,6 @@
 /** @module BullMQ plumbing: queue names, job payloads, settings, fail-fast producers, workers. */
+
+export { cronProblem } from './cron.ts'
 export { ALL_QUEUES, QUEUE_NAMES, type QueueName } from './names.ts'
 export {
   type BenchmarkJob,

@@ -1,0 +1,456 @@
+#!/usr/bin/env bash
+# Puts a CloudFront distribution in front of the platform:
+#   - default behaviour -> the S3 bucket of static assets (the console's files,
+#     mock-up images), read through Origin Access Control: the bucket stays
+#     private and only this distribution may read it;
+#   - /score* and /trpc/* -> the API origin (the edge app), HTTPS only, query
+#     string and Authorization/If-None-Match forwarded, origin Cache-Control
+#     honoured (min TTL 0, default 0);
+#   - /metrics* and /admin* -> answered 404 at the edge by a CloudFront
+#     Function, so they reach no origin whatever a later change routes where.
+# Every behaviour redirects HTTP to HTTPS and compresses. Default TTL 3600 s.
+#
+# Prints the distribution ID on stdout (scripts/invalidate_cache.sh takes it);
+# progress goes to stderr.
+#
+# Exit status: 0 done, 1 an AWS call failed, 2 bad arguments, 3 the AWS CLI is
+# not configured (no credentials), 127 no `aws` on PATH.
+set -euo pipefail
+
+readonly PROG=${0##*/}
+readonly DEFAULT_TTL=3600
+readonly MAX_TTL=31536000 # one year: the longest Cache-Control an origin may ask for
+readonly S3_ORIGIN_ID=s3-assets
+readonly API_ORIGIN_ID=api
+
+usage() {
+  cat >&2 <<EOF
+Usage: $PROG [--dry-run] [--region REGION] <bucket> <origin-domain>
+
+Creates a CloudFront distribution: <bucket> (private S3 bucket, Origin Access
+Control) serves static assets, <origin-domain> (the edge API, HTTPS) serves
+/score* and /trpc/*; /metrics* and /admin* answer 404. Prints the distribution ID.
+
+  <bucket>          S3 bucket name, e.g. mockup-assets
+  <origin-domain>   API host name, no scheme or path, e.g. api.example.com
+  --region REGION   the bucket's region (default: asked from S3; under
+                    --dry-run \$AWS_REGION, \$AWS_DEFAULT_REGION or us-east-1)
+  --dry-run         print the distribution config JSON and call nothing
+  -h, --help        this text
+EOF
+}
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() {
+  local status=$1
+  shift
+  log "$*"
+  exit "$status"
+}
+usage_error() {
+  log "$*"
+  usage
+  exit 2
+}
+
+# ---------------------------------------------------------------- validation
+
+# S3 bucket naming rules (general purpose buckets).
+valid_bucket() {
+  local b=$1
+  [[ $b =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] || return 1
+  [[ $b != *..* && $b != *.-* && $b != *-.* ]] || return 1
+  [[ ! $b =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || return 1
+  [[ $b != xn--* && $b != sthree-* && $b != *-s3alias && $b != *--ol-s3 ]] || return 1
+}
+
+# A DNS host name: two labels or more, letters/digits/hyphens, no scheme, path
+# or port. CloudFront refuses IP addresses as custom origins: the top label
+# must start with a letter.
+valid_domain() {
+  local d=$1
+  ((${#d} <= 253)) || return 1
+  [[ $d =~ ^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$ ]] || return 1
+  # CloudFront would reach itself through its own domain: a loop.
+  [[ $d != *.cloudfront.net ]]
+}
+
+valid_region() { [[ $1 =~ ^[a-z]{2}(-[a-z]+)+-[0-9]$ ]]; }
+
+# ---------------------------------------------------------------- aws
+
+require_aws() {
+  command -v aws >/dev/null 2>&1 ||
+    die 127 "the AWS CLI (aws) is not on PATH: install it (https://aws.amazon.com/cli/ or apt-get install awscli)"
+}
+
+ACCOUNT=
+# Fails fast, before anything is created, when there are no usable credentials.
+require_credentials() {
+  local err
+  if ! ACCOUNT=$(aws sts get-caller-identity --query Account --output text 2>"$WORK/sts.err"); then
+    err=$(tr '\n' ' ' <"$WORK/sts.err")
+    die 3 "the AWS CLI is not configured: 'aws sts get-caller-identity' failed (${err% }). Run 'aws configure' or set AWS_PROFILE / AWS_ACCESS_KEY_ID."
+  fi
+}
+
+# aws_call NAME ARGS...: runs aws, stdout captured by the caller; on failure
+# says which call failed with the CLI's own message.
+aws_call() {
+  local name=$1
+  shift
+  if ! aws "$@" 2>"$WORK/$name.err"; then
+    die 1 "aws $1 $2 failed: $(tr '\n' ' ' <"$WORK/$name.err")"
+  fi
+}
+
+# The CLI prints None (awscli 1) or null for a missing value under --output text.
+is_none() { [[ -z $1 || $1 == None || $1 == null ]]; }
+
+bucket_region() {
+  local region
+  region=$(aws_call location s3api get-bucket-location --bucket "$BUCKET" \
+    --query LocationConstraint --output text)
+  # us-east-1 answers no constraint; EU is the legacy name of eu-west-1.
+  if is_none "$region"; then region=us-east-1; fi
+  if [[ $region == EU ]]; then region=eu-west-1; fi
+  printf '%s\n' "$region"
+}
+
+# One OAC per bucket, found by name so that a rerun reuses it.
+origin_access_control() {
+  local name="oac-$BUCKET" id
+  id=$(aws_call list-oac cloudfront list-origin-access-controls \
+    --query "OriginAccessControlList.Items[?Name=='$name'].Id | [0]" --output text)
+  if ! is_none "$id"; then
+    log "reusing Origin Access Control $name ($id)"
+    printf '%s\n' "$id"
+    return
+  fi
+  cat >"$WORK/oac.json" <<EOF
+{
+  "Name": "$name",
+  "Description": "CloudFront reads s3://$BUCKET (configure_cdn.sh)",
+  "SigningProtocol": "sigv4",
+  "SigningBehavior": "always",
+  "OriginAccessControlOriginType": "s3"
+}
+EOF
+  id=$(aws_call create-oac cloudfront create-origin-access-control \
+    --origin-access-control-config "file://$WORK/oac.json" \
+    --query OriginAccessControl.Id --output text)
+  log "created Origin Access Control $name ($id)"
+  printf '%s\n' "$id"
+}
+
+deny_function_name() {
+  # Function names: letters, digits, - and _, 64 at most.
+  local name="deny-internal-${BUCKET//./-}"
+  printf '%s\n' "${name:0:64}"
+}
+
+write_deny_function() {
+  # cloudfront-js-2.0. Attached only to the /metrics* and /admin* behaviours:
+  # every request there is answered here and never forwarded.
+  cat >"$WORK/deny.js" <<'EOF'
+function handler(event) {
+  return {
+    statusCode: 404,
+    statusDescription: 'Not Found',
+    headers: { 'cache-control': { value: 'no-store' } },
+  };
+}
+EOF
+  cat >"$WORK/deny-config.json" <<'EOF'
+{ "Comment": "404 for internal paths (/metrics, /admin) at the edge", "Runtime": "cloudfront-js-2.0" }
+EOF
+}
+
+# The ARN of the published 404 function, created (and published) unless a
+# previous run already did.
+deny_function() {
+  local name arn etag
+  name=$(deny_function_name)
+  if arn=$(aws cloudfront describe-function --name "$name" --stage LIVE \
+    --query FunctionSummary.FunctionMetadata.FunctionARN --output text 2>"$WORK/describe.err"); then
+    log "reusing CloudFront Function $name"
+    printf '%s\n' "$arn"
+    return
+  fi
+  grep -q NoSuchFunctionExists "$WORK/describe.err" ||
+    die 1 "aws cloudfront describe-function failed: $(tr '\n' ' ' <"$WORK/describe.err")"
+  write_deny_function
+  etag=$(aws_call create-fn cloudfront create-function --name "$name" \
+    --function-config "file://$WORK/deny-config.json" --function-code "fileb://$WORK/deny.js" \
+    --query ETag --output text)
+  arn=$(aws_call publish-fn cloudfront publish-function --name "$name" --if-match "$etag" \
+    --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
+  log "created and published CloudFront Function $name"
+  printf '%s\n' "$arn"
+}
+
+# ---------------------------------------------------------------- config
+
+# Validated names only reach these heredocs (bucket, domain, region, IDs and
+# ARNs from AWS): nothing in them needs JSON escaping.
+
+# The fields every legacy cache behaviour must carry, with nothing in them.
+behaviour_tail() {
+  cat <<'EOF'
+      "SmoothStreaming": false,
+      "FieldLevelEncryptionId": "",
+      "TrustedSigners": { "Enabled": false, "Quantity": 0 },
+      "TrustedKeyGroups": { "Enabled": false, "Quantity": 0 },
+      "LambdaFunctionAssociations": { "Quantity": 0 }
+EOF
+}
+
+# Static assets: cached by path alone (no query string, headers or cookies),
+# one hour unless the object's own Cache-Control says otherwise.
+default_behaviour() {
+  cat <<EOF
+    "DefaultCacheBehavior": {
+      "TargetOriginId": "$S3_ORIGIN_ID",
+      "ViewerProtocolPolicy": "redirect-to-https",
+      "Compress": true,
+      "AllowedMethods": {
+        "Quantity": 2, "Items": ["GET", "HEAD"],
+        "CachedMethods": { "Quantity": 2, "Items": ["GET", "HEAD"] }
+      },
+      "ForwardedValues": {
+        "QueryString": false,
+        "Cookies": { "Forward": "none" },
+        "Headers": { "Quantity": 0 },
+        "QueryStringCacheKeys": { "Quantity": 0 }
+      },
+      "MinTTL": 0,
+      "DefaultTTL": $DEFAULT_TTL,
+      "MaxTTL": $MAX_TTL,
+      "FunctionAssociations": { "Quantity": 0 },
+$(behaviour_tail)
+    },
+EOF
+}
+
+# The edge API: every method (tRPC mutations POST), the query string and the
+# two headers its responses depend on are forwarded and so part of the cache
+# key; TTLs come from the origin's Cache-Control alone (default 0: a response
+# without one is not cached).
+api_behaviour() {
+  local pattern=$1
+  cat <<EOF
+      {
+        "PathPattern": "$pattern",
+        "TargetOriginId": "$API_ORIGIN_ID",
+        "ViewerProtocolPolicy": "redirect-to-https",
+        "Compress": true,
+        "AllowedMethods": {
+          "Quantity": 7, "Items": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+          "CachedMethods": { "Quantity": 2, "Items": ["GET", "HEAD"] }
+        },
+        "ForwardedValues": {
+          "QueryString": true,
+          "Cookies": { "Forward": "none" },
+          "Headers": { "Quantity": 2, "Items": ["Authorization", "If-None-Match"] },
+          "QueryStringCacheKeys": { "Quantity": 0 }
+        },
+        "MinTTL": 0,
+        "DefaultTTL": 0,
+        "MaxTTL": $MAX_TTL,
+        "FunctionAssociations": { "Quantity": 0 },
+$(behaviour_tail | sed 's/^/  /')
+      }
+EOF
+}
+
+# Internal paths: the viewer-request function answers 404 before any origin
+# is asked. The target is the private bucket, never the API, in case the
+# function is ever detached; GET/HEAD only, other methods get CloudFront's 403.
+deny_behaviour() {
+  local pattern=$1
+  cat <<EOF
+      {
+        "PathPattern": "$pattern",
+        "TargetOriginId": "$S3_ORIGIN_ID",
+        "ViewerProtocolPolicy": "redirect-to-https",
+        "Compress": true,
+        "AllowedMethods": {
+          "Quantity": 2, "Items": ["GET", "HEAD"],
+          "CachedMethods": { "Quantity": 2, "Items": ["GET", "HEAD"] }
+        },
+        "ForwardedValues": {
+          "QueryString": false,
+          "Cookies": { "Forward": "none" },
+          "Headers": { "Quantity": 0 },
+          "QueryStringCacheKeys": { "Quantity": 0 }
+        },
+        "MinTTL": 0,
+        "DefaultTTL": 0,
+        "MaxTTL": 0,
+        "FunctionAssociations": {
+          "Quantity": 1,
+          "Items": [{ "EventType": "viewer-request", "FunctionARN": "$DENY_ARN" }]
+        },
+$(behaviour_tail | sed 's/^/  /')
+      }
+EOF
+}
+
+# distribution_config CALLER_REFERENCE: the DistributionConfig JSON.
+# Behaviours are matched in list order: the internal paths come first.
+distribution_config() {
+  cat <<EOF
+{
+    "CallerReference": "$1",
+    "Comment": "mockup platform: s3://$BUCKET + https://$ORIGIN",
+    "Enabled": true,
+    "HttpVersion": "http2and3",
+    "IsIPV6Enabled": true,
+    "PriceClass": "PriceClass_100",
+    "DefaultRootObject": "index.html",
+    "Origins": {
+      "Quantity": 2,
+      "Items": [
+        {
+          "Id": "$S3_ORIGIN_ID",
+          "DomainName": "$BUCKET.s3.$REGION.amazonaws.com",
+          "OriginPath": "",
+          "CustomHeaders": { "Quantity": 0 },
+          "S3OriginConfig": { "OriginAccessIdentity": "" },
+          "OriginAccessControlId": "$OAC_ID"
+        },
+        {
+          "Id": "$API_ORIGIN_ID",
+          "DomainName": "$ORIGIN",
+          "OriginPath": "",
+          "CustomHeaders": { "Quantity": 0 },
+          "CustomOriginConfig": {
+            "HTTPPort": 80,
+            "HTTPSPort": 443,
+            "OriginProtocolPolicy": "https-only",
+            "OriginSslProtocols": { "Quantity": 1, "Items": ["TLSv1.2"] },
+            "OriginReadTimeout": 30,
+            "OriginKeepaliveTimeout": 5
+          }
+        }
+      ]
+    },
+$(default_behaviour)
+    "CacheBehaviors": {
+      "Quantity": 4,
+      "Items": [
+$(deny_behaviour '/metrics*'),
+$(deny_behaviour '/admin*'),
+$(api_behaviour '/score*'),
+$(api_behaviour '/trpc/*')
+      ]
+    },
+    "CustomErrorResponses": { "Quantity": 0 },
+    "Restrictions": { "GeoRestriction": { "RestrictionType": "none", "Quantity": 0 } },
+    "ViewerCertificate": { "CloudFrontDefaultCertificate": true }
+}
+EOF
+}
+
+# ---------------------------------------------------------------- bucket policy
+
+policy_statement() {
+  cat <<EOF
+{
+  "Sid": "CloudFrontRead-$DIST_ID",
+  "Effect": "Allow",
+  "Principal": { "Service": "cloudfront.amazonaws.com" },
+  "Action": "s3:GetObject",
+  "Resource": "arn:aws:s3:::$BUCKET/*",
+  "Condition": { "StringEquals": { "AWS:SourceArn": "arn:aws:cloudfront::$ACCOUNT:distribution/$DIST_ID" } }
+}
+EOF
+}
+
+# OAC signs the requests; the bucket must still allow this distribution to
+# read. An existing policy is extended (with jq), never replaced.
+grant_bucket_read() {
+  local existing
+  if existing=$(aws s3api get-bucket-policy --bucket "$BUCKET" --query Policy --output text \
+    2>"$WORK/policy.err"); then
+    if ! command -v jq >/dev/null 2>&1; then
+      log "s3://$BUCKET already has a bucket policy and jq is not installed to extend it:"
+      log "add this statement to it by hand, or CloudFront will get 403 from the bucket:"
+      policy_statement >&2
+      return
+    fi
+    printf '%s' "$existing" | jq --argjson s "$(policy_statement)" \
+      '.Statement = ([.Statement // [] | if type == "array" then .[] else . end | select(.Sid != $s.Sid)] + [$s])' \
+      >"$WORK/policy.json"
+  else
+    grep -q NoSuchBucketPolicy "$WORK/policy.err" ||
+      die 1 "aws s3api get-bucket-policy failed: $(tr '\n' ' ' <"$WORK/policy.err")"
+    printf '{ "Version": "2012-10-17", "Statement": [\n%s\n] }\n' "$(policy_statement)" >"$WORK/policy.json"
+  fi
+  aws_call put-policy s3api put-bucket-policy --bucket "$BUCKET" --policy "file://$WORK/policy.json" >/dev/null
+  log "bucket policy of s3://$BUCKET lets distribution $DIST_ID read it"
+}
+
+# ---------------------------------------------------------------- main
+
+main() {
+  local dry_run=false region=
+  while (($# > 0)); do
+    case $1 in
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    --dry-run) dry_run=true ;;
+    --region)
+      (($# >= 2)) || usage_error "--region needs a value"
+      region=$2
+      shift
+      ;;
+    --region=*) region=${1#--region=} ;;
+    --) shift && break ;;
+    -*) usage_error "unknown option: $1" ;;
+    *) break ;;
+    esac
+    shift
+  done
+  (($# == 2)) || usage_error "expected <bucket> <origin-domain>, got $# argument(s)"
+  BUCKET=$1
+  ORIGIN=${2,,}
+  valid_bucket "$BUCKET" ||
+    usage_error "not a valid S3 bucket name: '$BUCKET' (3-63 lowercase letters, digits, dots, hyphens)"
+  valid_domain "$ORIGIN" ||
+    usage_error "not a host name: '$2' (expected e.g. api.example.com: no scheme, path, port or IP address)"
+  if [[ -n $region ]] && ! valid_region "$region"; then usage_error "not an AWS region: '$region'"; fi
+
+  WORK=$(mktemp -d)
+  # shellcheck disable=SC2064 # expand WORK now: it is set once
+  trap "rm -rf '$WORK'" EXIT
+
+  if $dry_run; then
+    REGION=${region:-${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}}
+    OAC_ID=DRY-RUN-OAC-ID
+    DENY_ARN="arn:aws:cloudfront::000000000000:function/$(deny_function_name)"
+    log "dry run: nothing is created; the OAC ID and function ARN are placeholders"
+    distribution_config "configure_cdn-dry-run"
+    return
+  fi
+
+  require_aws
+  require_credentials
+  REGION=${region:-$(bucket_region)}
+  log "bucket s3://$BUCKET in $REGION, API origin https://$ORIGIN, account $ACCOUNT"
+  OAC_ID=$(origin_access_control)
+  DENY_ARN=$(deny_function)
+
+  # Unique per call: CloudFront treats a repeated reference as a retry.
+  distribution_config "configure_cdn-$BUCKET-$(date +%s)-$$-$RANDOM" >"$WORK/distribution.json"
+  DIST_ID=$(aws_call create-dist cloudfront create-distribution \
+    --distribution-config "file://$WORK/distribution.json" --query Distribution.Id --output text)
+  is_none "$DIST_ID" && die 1 "aws cloudfront create-distribution returned no ID"
+  log "created distribution $DIST_ID (deploying takes a few minutes)"
+  grant_bucket_read
+  printf '%s\n' "$DIST_ID"
+}
+
+main "$@"
