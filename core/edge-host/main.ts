@@ -1,45 +1,35 @@
 /**
  * @module
  * `npm run edge`: the edge app on Node (PORT 8787, metrics on METRICS_PORT
- * 9465), with ioredis and pg behind the edge contracts. It lives in core/
+ * 9465), with the clients `EDGE_CACHE`/`EDGE_DB` choose (ioredis and pg by
+ * default) behind the edge contracts. It lives in core/
  * because it needs Node's clients and the process plumbing; the Deno and
  * workerd entries sit in edge/entry/.
  */
 import { createEdgeApp } from '../../edge/app.ts'
 import { scoreGetEtag } from '../../edge/gateway/index.ts'
 import { createScoreService } from '../../edge/score/index.ts'
-import { createPool } from '../platform/db/index.ts'
 import { listen } from '../platform/http/listen.ts'
-import { createRedis } from '../platform/redis/index.ts'
 import { runService } from '../platform/service.ts'
-import { ioredisCache } from './adapters/ioredis-cache.ts'
-import { pgSql } from './adapters/pg-sql.ts'
+import { rateLimitFromConfig } from '../rate-limit/from-config.ts'
+import { edgeClients } from './clients.ts'
 import { scoreCacheCounter } from './metrics.ts'
 
 await runService({
   name: 'edge',
   defaultMetricsPort: 9465,
   async start({ config, logger, metrics, onShutdown, addReadinessCheck }) {
-    if (!config.DATABASE_URL || !config.REDIS_URL) {
-      throw new Error('the edge app on Node needs DATABASE_URL and REDIS_URL')
-    }
-    const pool = createPool({
-      url: config.DATABASE_URL,
-      size: config.DB_POOL_SIZE,
-      name: 'edge',
-      registry: metrics.registry,
+    const { cache, db, readiness, close } = edgeClients(config, {
       logger,
+      registry: metrics.registry,
     })
-    onShutdown('database pool', () => pool.end())
-    const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'edge-score-cache', logger })
-    onShutdown('redis', () => redis.quit())
-    // Ready means the database answers: without Redis the app still serves (BYPASS).
-    addReadinessCheck({ name: 'postgres', check: () => pool.query('SELECT 1') })
+    onShutdown('edge clients', close)
+    addReadinessCheck(readiness)
+    logger.info({ cache: config.EDGE_CACHE, db: config.EDGE_DB }, 'edge clients')
 
-    const db = pgSql(pool)
     const score = createScoreService({
       db,
-      cache: ioredisCache(redis),
+      cache,
       ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
       l1:
         config.SCORE_L1_TTL_MS > 0
@@ -50,6 +40,8 @@ await runService({
       // The validator cache: conditional score.get calls are answered from this tag.
       etagOf: scoreGetEtag,
     })
+    const limiter = rateLimitFromConfig(config, 'edge', logger)
+    onShutdown('rate limiter', limiter.close)
     // The tRPC gateway at /trpc: core over CORE_URL, benchmarks.history on this pool.
     const app = createEdgeApp({
       logger,
@@ -58,6 +50,8 @@ await runService({
       db,
       coreUrl: config.CORE_URL,
       apiKeys: config.API_KEYS,
+      rateLimit: limiter.options,
+      corsOrigins: config.CORS_ORIGINS,
     })
     const server = await listen(app, config.PORT ?? 8787)
     onShutdown('http server', server.close)
