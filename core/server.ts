@@ -8,6 +8,7 @@
  */
 import type { Queue } from 'bullmq'
 import type pg from 'pg'
+import { memoryRateLimitStore, type RateLimitStore } from '../edge/rate-limit/index.ts'
 import { adminRoutes } from './admin/routes.ts'
 import { latencyRoute } from './analytics/latency-route.ts'
 import { analyticsRoutes } from './analytics/routes.ts'
@@ -31,6 +32,7 @@ import { closeRedis, createRedis } from './platform/redis/index.ts'
 import type { ServiceContext } from './platform/service.ts'
 import { createMockupStorage } from './platform/storage/index.ts'
 import { createLatencyPool } from './pools/latency/index.ts'
+import { ioredisRateLimitStore } from './rate-limit/index.ts'
 
 /** Core's metrics port when `METRICS_PORT` is unset. */
 export const CORE_METRICS_PORT = 9464
@@ -65,10 +67,13 @@ export async function startCore({
   let mockupQueue: MockupQueue | undefined
   // Every queue, for the dashboard (and the benchmarks one only for it, here).
   const dashboardQueues: Queue[] = []
+  // Shared across cluster workers in Redis; per process only when there is none.
+  let limiterStore: RateLimitStore = memoryRateLimitStore()
   if (config.REDIS_URL) {
     const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'core', logger })
     onShutdown('redis', () => closeRedis(redis))
     addReadinessCheck({ name: 'redis', check: () => redis.ping() })
+    limiterStore = ioredisRateLimitStore(redis)
     registerRedisQueueCollector(metrics.registry, ALL_QUEUES, {
       redis,
       prefix: settings.prefix,
@@ -134,6 +139,11 @@ export async function startCore({
     logger,
     observe: metrics.observeRequest,
     apiKeys: config.API_KEYS,
+    rateLimit:
+      config.RATE_LIMIT_PER_MINUTE > 0
+        ? { store: limiterStore, limit: config.RATE_LIMIT_PER_MINUTE }
+        : undefined,
+    corsOrigins: config.CORS_ORIGINS,
     routes: [
       signalRoutes({ queue: signalQueue }),
       mockupRoutes({

@@ -7,10 +7,14 @@
 import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { ApiKey } from './auth/keys.ts'
+import { consoleRoutes } from './console/index.ts'
+import { corsAllowList } from './cors/index.ts'
 import type { SqlClient } from './db/types.ts'
 import { type ErrorLogger, errorHandler, notFoundHandler } from './errors/index.ts'
 import { gatewayRoutes } from './gateway/index.ts'
+import { mockupImageRoutes } from './mockups/index.ts'
 import { addProfiling, type ObserveDuration, type ProfilingLogger } from './profiling/index.ts'
+import { type RateLimitOptions, rateLimit } from './rate-limit/index.ts'
 import { type ScoreService, scoreRoute } from './score/index.ts'
 
 /** Options of {@link createEdgeApp}. */
@@ -28,6 +32,10 @@ export interface EdgeAppOptions {
   fetch?: typeof fetch
   /** Deadline of a core call, in ms. @defaultValue 5000 */
   coreTimeoutMs?: number
+  /** Per-key/per-address limits on every route but /healthz (`RATE_LIMIT_PER_MINUTE`). @defaultValue none */
+  rateLimit?: Omit<RateLimitOptions, 'keys' | 'logger'>
+  /** Origins the console may call from (`CORS_ORIGINS`). @defaultValue none: same-origin only */
+  corsOrigins?: readonly string[]
 }
 
 /** Builds the edge app. */
@@ -36,9 +44,23 @@ export function createEdgeApp(options: EdgeAppOptions): Hono {
   addProfiling(app, { service: 'edge', logger: options.logger, observe: options.observe })
   app.onError(errorHandler(options.logger))
   app.notFound(notFoundHandler)
+  const allowCors = corsAllowList({ origins: options.corsOrigins ?? [] })
+  if (allowCors) app.use('*', allowCors)
   app.use('*', secureHeaders())
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  // After /healthz, which answers without calling next: probes are never limited.
+  if (options.rateLimit) {
+    app.use(
+      '*',
+      rateLimit({ ...options.rateLimit, keys: options.apiKeys ?? [], logger: options.logger }),
+    )
+  }
   scoreRoute(app, options.score)
+  consoleRoutes(app)
+  if (options.coreUrl !== undefined) {
+    const { coreUrl, fetch, coreTimeoutMs: timeoutMs } = options
+    mockupImageRoutes(app, { coreUrl, fetch, timeoutMs })
+  }
   if (options.coreUrl !== undefined && options.db !== undefined) {
     gatewayRoutes(app, {
       score: options.score,

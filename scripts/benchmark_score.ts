@@ -122,6 +122,8 @@ export async function main(options: BenchmarkScoreOptions): Promise<BenchmarkSco
               METRICS_PORT: String(metricsPort),
               LOG_LEVEL: 'warn',
               SCORE_L1_TTL_MS: String(l1TtlMs),
+              // The benchmark measures the cache, not the limiter (wrk would be refused).
+              RATE_LIMIT_PER_MINUTE: '0',
             },
           },
           log,

@@ -16,14 +16,7 @@ import {
   resolveRedis,
 } from '../core/platform/embedded/index.ts'
 import { countSignals, DEMO_TOPICS, seedSignals } from '../core/signals/index.ts'
-import { portFor } from './dev-stack/ports.ts'
-import {
-  type RunningService,
-  type ServiceSpec,
-  startService,
-  stopAll,
-  waitReady,
-} from './dev-stack/supervisor.ts'
+import { launchStack, type Stack } from './dev-stack/stack.ts'
 
 const started = performance.now()
 const DATA_DIR = resolve(import.meta.dirname, '../.data')
@@ -32,7 +25,7 @@ const DEMO_SIGNALS = 20_000
 const DEMO_EVENTS = 50_000
 const config = loadConfigOrExit()
 const servers: ResolvedServer[] = []
-const services: RunningService[] = []
+let stack: Stack | undefined
 const say = (line: string) => process.stdout.write(`${line}\n`)
 const step = (line: string) => say(`• ${line}`)
 
@@ -41,7 +34,7 @@ async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true
     say('\nstopping…')
-    await stopAll(services)
+    await stack?.stop()
     for (const server of servers.reverse()) await server.stop().catch(() => {})
   }
   process.exit(code)
@@ -80,57 +73,20 @@ async function main(): Promise<void> {
     : `dev:${randomBytes(18).toString('base64url')}`
   const apiKeys = process.env.API_KEYS || generatedKey!
   const secret = apiKeys.split(',')[0]!.split(':').slice(1).join(':')
-  const shared = {
-    DATABASE_URL: postgres.url,
-    REDIS_URL: redis.url,
-    API_KEYS: apiKeys,
-    MOCKUP_STORAGE_DIR: resolve(DATA_DIR, 'mockups'),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  }
-  const corePort = await portFor(config.PORT ?? 3000)
-  const edgePort = await portFor(8787)
-  const core = `http://127.0.0.1:${corePort}`
-  const specs: ServiceSpec[] = [
-    {
-      name: 'core',
-      entry: 'core/main.ts',
-      metricsPort: await portFor(9464),
-      env: { ...shared, PORT: String(corePort), CORE_WORKERS: '1' },
-      url: core,
-    },
-    {
-      name: 'edge',
-      entry: 'core/edge-host/main.ts',
-      metricsPort: await portFor(9465),
-      env: { ...shared, PORT: String(edgePort), CORE_URL: core },
-      url: `http://127.0.0.1:${edgePort}`,
-    },
-    {
-      name: 'ingest',
-      entry: 'core/ingestion/worker-main.ts',
-      metricsPort: await portFor(9466),
-      env: shared,
-      url: '(queue worker)',
-    },
-    {
-      name: 'gpu',
-      entry: 'gpu-worker/main.ts',
-      metricsPort: await portFor(9467),
-      env: shared,
-      url: '(queue worker)',
-    },
-  ]
-  for (const spec of specs) {
-    step(`starting ${spec.name}…`)
-    const service = startService(
-      { ...spec, env: { ...spec.env, METRICS_PORT: String(spec.metricsPort) } },
-      say,
-    )
-    services.push(service)
-  }
-  await Promise.all(services.map((service) => waitReady(service)))
+  stack = await launchStack({
+    databaseUrl: postgres.url,
+    redisUrl: redis.url,
+    apiKeys,
+    storageDir: resolve(DATA_DIR, 'mockups'),
+    logLevel: process.env.LOG_LEVEL ?? 'warn',
+    corePort: config.PORT ?? 3000,
+    onStart: (name) => step(`starting ${name}…`),
+    onOutput: say,
+  })
+  await stack.ready()
+  const { coreUrl: core, edgeUrl, specs } = stack
 
-  const scoreUrl = `http://127.0.0.1:${edgePort}/score?topic=${encodeURIComponent(DEMO_TOPICS[0]!)}`
+  const scoreUrl = `${edgeUrl}/score?topic=${encodeURIComponent(DEMO_TOPICS[0]!)}`
   const first = await fetch(scoreUrl)
   const second = await fetch(scoreUrl)
   const score = (await second.json()) as { score: number }
@@ -154,6 +110,7 @@ async function main(): Promise<void> {
     `         ${core}/mockups/${mockup.id}/image.png  (${mockup.provider}, ${mockup.timings.total} ms)`,
   )
   say('')
+  say(`console: ${edgeUrl}/  (enter the API key there)`)
   say(`API key: ${generatedKey ? generatedKey.split(':')[1] : '(the first of API_KEYS)'}`)
   say(`try:     curl -H "Authorization: Bearer <key>" ${core}/mockups`)
   say('')

@@ -11,6 +11,7 @@ import { scoreGetEtag } from '../../edge/gateway/index.ts'
 import { createScoreService } from '../../edge/score/index.ts'
 import { listen } from '../platform/http/listen.ts'
 import { runService } from '../platform/service.ts'
+import { rateLimitFromConfig } from '../rate-limit/from-config.ts'
 import { edgeClients } from './clients.ts'
 import { scoreCacheCounter } from './metrics.ts'
 
@@ -39,6 +40,8 @@ await runService({
       // The validator cache: conditional score.get calls are answered from this tag.
       etagOf: scoreGetEtag,
     })
+    const limiter = rateLimitFromConfig(config, 'edge', logger)
+    onShutdown('rate limiter', limiter.close)
     // The tRPC gateway at /trpc: core over CORE_URL, benchmarks.history on this pool.
     const app = createEdgeApp({
       logger,
@@ -47,6 +50,8 @@ await runService({
       db,
       coreUrl: config.CORE_URL,
       apiKeys: config.API_KEYS,
+      rateLimit: limiter.options,
+      corsOrigins: config.CORS_ORIGINS,
     })
     const server = await listen(app, config.PORT ?? 8787)
     onShutdown('http server', server.close)

@@ -6,7 +6,9 @@
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
 import { type ApiKey, apiKeyAuth } from '../../edge/auth/index.ts'
+import { corsAllowList } from '../../edge/cors/index.ts'
 import type { ErrorLogger } from '../../edge/errors/index.ts'
 import { ApiError, errorHandler, notFoundHandler } from '../../edge/errors/index.ts'
 import {
@@ -14,6 +16,7 @@ import {
   type ObserveDuration,
   type ProfilingLogger,
 } from '../../edge/profiling/index.ts'
+import { type RateLimitOptions, rateLimit } from '../../edge/rate-limit/index.ts'
 
 /** Adds a capability's routes; `requireKey` guards mutating and private ones. */
 export type CoreRoutes = (app: Hono, requireKey: ReturnType<typeof apiKeyAuth>) => void
@@ -26,6 +29,10 @@ export interface CoreAppOptions {
   routes?: readonly CoreRoutes[]
   /** Largest request body accepted. @defaultValue 1 MiB */
   maxBodyBytes?: number
+  /** Per-key/per-address limits on every route but /healthz (`RATE_LIMIT_PER_MINUTE`). @defaultValue none */
+  rateLimit?: Omit<RateLimitOptions, 'keys' | 'logger'>
+  /** Origins the console may call from (`CORS_ORIGINS`). @defaultValue none: same-origin only */
+  corsOrigins?: readonly string[]
 }
 
 /** Builds the core app. */
@@ -34,6 +41,10 @@ export function createCoreApp(options: CoreAppOptions): Hono {
   addProfiling(app, { service: 'core', logger: options.logger, observe: options.observe })
   app.onError(errorHandler(options.logger))
   app.notFound(notFoundHandler)
+  const allowCors = corsAllowList({ origins: options.corsOrigins ?? [] })
+  if (allowCors) app.use('*', allowCors)
+  // The console shows mock-up images from another origin: CORP same-origin would block them.
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }))
   const maxSize = options.maxBodyBytes ?? 1024 * 1024
   app.use(
     '*',
@@ -47,6 +58,10 @@ export function createCoreApp(options: CoreAppOptions): Hono {
   const requireKey = apiKeyAuth({ keys: options.apiKeys })
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  // After /healthz, which answers without calling next: probes are never limited.
+  if (options.rateLimit) {
+    app.use('*', rateLimit({ ...options.rateLimit, keys: options.apiKeys, logger: options.logger }))
+  }
   /** Lets a client check its key; answers the key's name, never the secret. */
   app.get('/v1/whoami', requireKey, (c) => c.json({ key: c.get('apiKeyName') }))
   for (const add of options.routes ?? []) add(app, requireKey)

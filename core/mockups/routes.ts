@@ -146,9 +146,11 @@ export function mockupRoutes(options: MockupRoutesOptions): CoreRoutes {
       return c.json(present(mockup, await progressOf(mockup)))
     })
 
-    app.get('/mockups/:id/image.:format{png|webp}', async (c) => {
+    // One param per segment: Hono's TrieRouter (taken once the admin board's routes are
+    // added) never matches `image.:format`, a literal and a param in one segment.
+    app.get('/mockups/:id/:file{image\\.(?:png|webp)}', async (c) => {
       const { id } = validate(idInput, { id: c.req.param('id') })
-      const format = c.req.param('format') as keyof typeof IMAGE_TYPES
+      const format = c.req.param('file').slice('image.'.length) as keyof typeof IMAGE_TYPES
       const mockup = await records().get(id)
       const key = format === 'png' ? mockup?.pngKey : mockup?.webpKey
       // The key comes from the row, never from the request: no path is user input.

@@ -65,6 +65,31 @@ function presentedSecret(header: string, basic: boolean): string | undefined {
 }
 
 /**
+ * Resolves a presented `Authorization` header to the name of the key it
+ * carries (Bearer only), or undefined. Shared with the rate limiter, which
+ * buckets by key name before a route's own auth runs.
+ *
+ * @example
+ * const nameOf = apiKeyResolver(keys); await nameOf('Bearer s3cr3t...') // 'ci'
+ */
+export function apiKeyResolver(
+  keys: readonly ApiKey[],
+): (header: string | undefined) => Promise<string | undefined> {
+  let hashed: Promise<{ name: string; hash: Uint8Array }[]> | undefined
+  return async function apiKeyResolver(header) {
+    const secret = header ? presentedSecret(header, false) : undefined
+    if (!secret) return undefined
+    hashed ??= Promise.all(
+      keys.map(async (key) => ({ name: key.name, hash: await digest(key.secret) })),
+    )
+    const presented = await digest(secret)
+    let name: string | undefined
+    for (const key of await hashed) if (digestsEqual(presented, key.hash)) name ??= key.name
+    return name
+  }
+}
+
+/**
  * Requires `Authorization: Bearer <secret>` matching one of `keys`.
  *
  * @example

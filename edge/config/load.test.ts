@@ -30,7 +30,18 @@ describe('loadEdgeConfig', () => {
       LOG_LEVEL: 'info',
       CORE_URL: 'http://127.0.0.1:3000',
       API_KEYS: [],
+      RATE_LIMIT_PER_MINUTE: 600,
+      CORS_ORIGINS: [],
     })
+  })
+
+  it('Should parse CORS_ORIGINS and refuse a path or a wildcard in it', () => {
+    const config = loadEdgeConfig({ ...REQUIRED, CORS_ORIGINS: 'https://console.example.com' })
+    expect(config.CORS_ORIGINS).toEqual(['https://console.example.com'])
+    expect(() => loadEdgeConfig({ ...REQUIRED, CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/)
+    expect(() => loadEdgeConfig({ ...REQUIRED, RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(
+      /RATE_LIMIT_PER_MINUTE/,
+    )
   })
 
   it('Should parse API_KEYS and CORE_URL', () => {

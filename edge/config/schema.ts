@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { parseApiKeys } from '../auth/keys.ts'
+import { parseCorsOrigins } from '../cors/index.ts'
 
 const wholeNumber = (min: number, max: number) => {
   const error = `expected a whole number from ${min} to ${max}`
@@ -67,6 +68,20 @@ export const edgeConfigSchema = z
           return parseApiKeys(value)
         } catch (err) {
           // parseApiKeys names the entry by position and never echoes a secret.
+          ctx.addIssue({ code: 'custom', message: (err as Error).message })
+          return z.NEVER
+        }
+      }),
+    // Requests per minute per API key name (or client address when anonymous); 0 turns limits off.
+    RATE_LIMIT_PER_MINUTE: wholeNumber(0, 1_000_000).default(600),
+    // Origins the console may call from (comma-separated); unset: same-origin only.
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return parseCorsOrigins(value)
+        } catch (err) {
           ctx.addIssue({ code: 'custom', message: (err as Error).message })
           return z.NEVER
         }

@@ -12,6 +12,7 @@ import { type EdgeConfig, loadEdgeConfig } from '../config/index.ts'
 import { scoreGetEtag } from '../gateway/index.ts'
 import { createConsoleLogger } from '../log/index.ts'
 import type { ObserveDuration } from '../profiling/index.ts'
+import { memoryRateLimitStore, upstashRateLimitStore } from '../rate-limit/index.ts'
 import { createScoreService } from '../score/index.ts'
 
 /** Options of {@link buildEdgeApp}. */
@@ -66,6 +67,21 @@ export function buildEdgeApp(
     db,
     coreUrl: config.CORE_URL,
     apiKeys: config.API_KEYS,
+    rateLimit:
+      config.RATE_LIMIT_PER_MINUTE > 0
+        ? { store: rateLimitStoreOf(config), limit: config.RATE_LIMIT_PER_MINUTE }
+        : undefined,
+    corsOrigins: config.CORS_ORIGINS,
+  })
+}
+
+function rateLimitStoreOf(config: EdgeConfig) {
+  // Isolate-local counts with the memory cache: a limit per isolate, not global.
+  if (config.EDGE_CACHE === 'memory') return memoryRateLimitStore()
+  return upstashRateLimitStore({
+    url: config.UPSTASH_REDIS_REST_URL!,
+    token: config.UPSTASH_REDIS_REST_TOKEN!,
+    keyPrefix: config.SCORE_CACHE_PREFIX,
   })
 }
 

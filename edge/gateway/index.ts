@@ -97,6 +97,15 @@ export function gatewayRoutes(app: Hono, options: GatewayOptions): void {
     `${TRPC_ENDPOINT}/score.get`,
     scoreNotModified({ score: options.score, headers: queryCacheHeaders(policies, ['score.get']) }),
   )
+  // tRPC answers a request it cannot parse (e.g. a text/plain body: 415) with a
+  // JSON envelope but no Content-Type, so the runtime labels it text/plain.
+  app.use(`${TRPC_ENDPOINT}/*`, async function jsonContentType(c, next) {
+    await next()
+    const type = c.res.headers.get('Content-Type')
+    if (c.res.body && (!type || type.startsWith('text/plain'))) {
+      c.res.headers.set('Content-Type', 'application/json')
+    }
+  })
   app.use(
     `${TRPC_ENDPOINT}/*`,
     trpcServer({

@@ -6,6 +6,7 @@
 import { cpus } from 'node:os'
 import { z } from 'zod'
 import { parseApiKeys } from '../../../edge/auth/index.ts'
+import { parseCorsOrigins } from '../../../edge/cors/index.ts'
 import { cronProblem } from '../queue/cron.ts'
 
 const wholeNumber = (min: number, max: number) =>
@@ -65,6 +66,20 @@ export const configSchema = z.object({
     .transform((value, ctx) => {
       try {
         return parseApiKeys(value)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message })
+        return z.NEVER
+      }
+    }),
+  // Requests per minute per API key name (or client address when anonymous); 0 turns limits off.
+  RATE_LIMIT_PER_MINUTE: wholeNumber(0, 1_000_000).default(600),
+  // Origins the console may call from (comma-separated); unset: same-origin only.
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseCorsOrigins(value)
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message })
         return z.NEVER

@@ -1,0 +1,11 @@
+/** @module Per-key (or per-address) rate limits in a shared store, failing open. */
+export { clientIp } from './client-ip.ts'
+export { type MemoryRateLimitStoreOptions, memoryRateLimitStore } from './memory-store.ts'
+export { DEFAULT_RATE_LIMIT_PER_MINUTE, type RateLimitOptions, rateLimit } from './rate-limit.ts'
+export {
+  FIXED_WINDOW_LUA,
+  type RateLimitStore,
+  type WindowCount,
+  windowCountOf,
+} from './types.ts'
+export { type UpstashRateLimitStoreOptions, upstashRateLimitStore } from './upstash-store.ts'
