@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   for (const spec of specs) {
     say(`${spec.name.padEnd(8)}${spec.url.padEnd(28)}http://127.0.0.1:${spec.metricsPort}/metrics`)
   }
+  say('edge clients: Upstash REST and Neon, through local bridges (the deployed code path)')
   say('')
   say(
     `score:   "${DEMO_TOPICS[0]}" = ${score.score} ` +

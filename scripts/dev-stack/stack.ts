@@ -5,7 +5,10 @@
  * the tests that start the whole stack (tests/e2e, tests/console). The servers
  * (PostgreSQL, Redis), migrations and data are the caller's.
  */
+import { randomBytes } from 'node:crypto'
+import { startNeonBridge, startUpstashBridge } from '../../core/bridges/index.ts'
 import { freePort } from '../../core/platform/embedded/index.ts'
+import { bridgedEdgeEnv } from '../edge/env.ts'
 import { portFor } from './ports.ts'
 import {
   type RunningService,
@@ -40,6 +43,13 @@ export interface StackOptions {
   ports?: 'defaults' | 'free'
   /** Core's preferred port (`PORT`). @defaultValue 3000 */
   corePort?: number
+  /**
+   * The edge's clients: `'bridged'` runs the clients the CDN edge runs
+   * (Upstash REST and Neon) through local bridges to this Redis and PostgreSQL,
+   * so the code path is the deployed one; `'direct'` uses ioredis and pg.
+   * @defaultValue `'bridged'`
+   */
+  edgeClients?: 'bridged' | 'direct'
   /** More environment for every service (`QUEUE_PREFIX`, `MODEL_DIR`, ...). */
   env?: Record<string, string>
   /** Each line a service prints, prefixed with its name. */
@@ -84,6 +94,7 @@ export async function launchStack(options: StackOptions): Promise<Stack> {
   const edgePort = await port(8787)
   const coreUrl = `http://127.0.0.1:${corePort}`
   const edgeUrl = `http://127.0.0.1:${edgePort}`
+  const bridges = options.edgeClients === 'direct' ? undefined : await startBridges(options)
   const specs: ServiceSpec[] = [
     {
       name: 'core',
@@ -96,7 +107,7 @@ export async function launchStack(options: StackOptions): Promise<Stack> {
       name: 'edge',
       entry: 'core/edge-host/main.ts',
       metricsPort: await port(9465),
-      env: { ...shared, PORT: String(edgePort), CORE_URL: coreUrl },
+      env: { ...shared, ...bridges?.env, PORT: String(edgePort), CORE_URL: coreUrl },
       url: edgeUrl,
     },
     {
@@ -134,6 +145,27 @@ export async function launchStack(options: StackOptions): Promise<Stack> {
     ready: async (timeoutMs) => {
       await Promise.all(services.map((service) => waitReady(service, timeoutMs)))
     },
-    stop: (graceMs) => stopAll(services, graceMs),
+    stop: async (graceMs) => {
+      await stopAll(services, graceMs)
+      await bridges?.close()
+    },
+  }
+}
+
+/** The Upstash and Neon bridges in this process, and the edge's environment for them. */
+async function startBridges(options: StackOptions) {
+  const token = randomBytes(24).toString('base64url')
+  const upstash = await startUpstashBridge({ redisUrl: options.redisUrl, token })
+  const neon = await startNeonBridge({ allow: [options.databaseUrl] }).catch(
+    async (err: unknown) => {
+      await upstash.close()
+      throw err
+    },
+  )
+  return {
+    env: bridgedEdgeEnv({ upstash, token, neon, databaseUrl: options.databaseUrl }),
+    close: async () => {
+      await Promise.allSettled([upstash.close(), neon.close()])
+    },
   }
 }
