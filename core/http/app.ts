@@ -17,6 +17,7 @@ import {
   type ProfilingLogger,
 } from '../../edge/profiling/index.ts'
 import { type RateLimitOptions, rateLimit } from '../../edge/rate-limit/index.ts'
+import { databaseUnavailable } from '../platform/db/index.ts'
 
 /** Adds a capability's routes; `requireKey` guards mutating and private ones. */
 export type CoreRoutes = (app: Hono, requireKey: ReturnType<typeof apiKeyAuth>) => void
@@ -39,7 +40,7 @@ export interface CoreAppOptions {
 export function createCoreApp(options: CoreAppOptions): Hono {
   const app = new Hono()
   addProfiling(app, { service: 'core', logger: options.logger, observe: options.observe })
-  app.onError(errorHandler(options.logger))
+  app.onError(errorHandler(options.logger, databaseUnavailable))
   app.notFound(notFoundHandler)
   const allowCors = corsAllowList({ origins: options.corsOrigins ?? [] })
   if (allowCors) app.use('*', allowCors)

@@ -60,12 +60,21 @@ export function errorResponse(
 }
 
 /**
- * Creates the app's `onError` handler. `ApiError` and Hono's `HTTPException`
- * keep their status; anything else is logged with its stack and answered 500
- * with a generic message.
+ * Turns a runtime-specific error into an {@link ApiError} (e.g. a lost
+ * database connection into a 503), or leaves it alone (undefined).
  */
-export function errorHandler(logger: ErrorLogger): ErrorHandler {
-  return function onError(err, c) {
+export type ErrorClassifier = (err: unknown) => ApiError | undefined
+
+/**
+ * Creates the app's `onError` handler. `ApiError` and Hono's `HTTPException`
+ * keep their status, as does whatever `classify` recognises; anything else is
+ * logged with its stack and answered 500 with a generic message.
+ */
+export function errorHandler(logger: ErrorLogger, classify?: ErrorClassifier): ErrorHandler {
+  return function onError(thrown, c) {
+    const classified = thrown instanceof ApiError ? undefined : classify?.(thrown)
+    if (classified) logger.error({ err: thrown, path: c.req.path }, 'dependency failed')
+    const err = classified ?? thrown
     if (err instanceof ApiError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value)
       return errorResponse(c, err.status, err.code, err.message, err.details)
