@@ -4,6 +4,7 @@
  * the database (SUM, COUNT ... FILTER, GROUP BY, date_trunc); rows never come
  * back to be summed in JavaScript.
  */
+import type { RankingMetric } from '../../edge/analytics/ranking.ts'
 
 const IMPRESSIONS = "count(*) FILTER (WHERE kind = 'impression')"
 const CLICKS = "count(*) FILTER (WHERE kind = 'click')"
@@ -66,20 +67,6 @@ ORDER BY 1`
 
 /** Whether a design exists. Params: $1 design id. */
 export const DESIGN_EXISTS = 'SELECT 1 FROM designs WHERE id = $1'
-
-/** The figures designs can be ranked by; each is a column of `FIGURES`. */
-export const RANKING_METRICS = [
-  'impressions',
-  'clicks',
-  'add_to_cart',
-  'purchases',
-  'revenue',
-  'ctr',
-  'conversion',
-] as const
-
-/** A ranking metric. */
-export type RankingMetric = (typeof RANKING_METRICS)[number]
 
 /** `TOP_DESIGNS` ranked by `metric` (a whitelisted column name, never user text). */
 export const topDesignsSql = (metric: RankingMetric): string =>

@@ -5,8 +5,8 @@
  * request cannot scan years of events.
  */
 import { z } from 'zod'
+import { RANKING_METRICS } from '../../edge/analytics/ranking.ts'
 import { PRODUCTS } from '../../edge/score/index.ts'
-import { RANKING_METRICS } from './queries.ts'
 
 const DAY_MS = 86_400_000
 /** Longest period any query may cover. */

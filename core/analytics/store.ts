@@ -4,13 +4,8 @@
  * come back already aggregated and are only converted to JSON numbers here.
  */
 import type pg from 'pg'
-import {
-  DESIGN_EXISTS,
-  DESIGN_SUMMARY,
-  DESIGN_TIMESERIES,
-  type RankingMetric,
-  topDesignsSql,
-} from './queries.ts'
+import type { RankingMetric } from '../../edge/analytics/ranking.ts'
+import { DESIGN_EXISTS, DESIGN_SUMMARY, DESIGN_TIMESERIES, topDesignsSql } from './queries.ts'
 import { encodeCursor } from './schemas.ts'
 
 /** The figures reported for a design or a bucket. */

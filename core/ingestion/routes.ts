@@ -7,6 +7,7 @@
  */
 import { ApiError } from '../../edge/errors/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
+import { batchError } from '../http/batch-error.ts'
 import { jsonBody } from '../http/json-body.ts'
 import {
   MAX_SIGNALS_PER_JOB,
@@ -16,6 +17,13 @@ import {
   type SignalIngestionResult,
 } from '../platform/queue/index.ts'
 import { validateSignalBatch } from './validate.ts'
+
+const BATCH_WORDING = {
+  noun: 'signals',
+  max: MAX_SIGNALS_PER_JOB,
+  container: 'A batch',
+  consequence: 'nothing was queued',
+}
 
 /** The producer of `signal-ingestion` jobs. */
 export type SignalQueue = QueueProducer<SignalIngestionJob, SignalIngestionResult>
@@ -55,7 +63,7 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
     app.post('/signals', requireKey, async (c) => {
       const queue = queueOf()
       const checked = validateSignalBatch(await jsonBody(c))
-      if (!checked.ok) throw batchError(checked)
+      if (!checked.ok) throw batchError(checked, BATCH_WORDING)
       const job = await guarded(() =>
         queue.add('batch', {
           signals: checked.signals,
@@ -91,25 +99,5 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
       if (!report) throw new ApiError(404, 'not_found', `No signal job ${id}`)
       return c.json(report)
     })
-  }
-}
-
-function batchError(checked: Exclude<ReturnType<typeof validateSignalBatch>, { ok: true }>) {
-  switch (checked.reason) {
-    case 'shape':
-      return new ApiError(400, 'invalid_body', checked.message)
-    case 'too_many':
-      return new ApiError(
-        413,
-        'too_many_signals',
-        `A batch holds at most ${MAX_SIGNALS_PER_JOB} signals; got ${checked.count}`,
-      )
-    case 'items':
-      return new ApiError(
-        400,
-        'invalid_signals',
-        `${new Set(checked.items.map((i) => i.index)).size} of ${checked.count} signals are invalid; nothing was queued`,
-        { items: checked.items },
-      )
   }
 }

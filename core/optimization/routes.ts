@@ -8,17 +8,24 @@
 import type { Context } from 'hono'
 import { ApiError } from '../../edge/errors/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
+import { batchError } from '../http/batch-error.ts'
 import { jsonBody } from '../http/json-body.ts'
 import { type MetricsStore, MetricsStoreError } from './store/index.ts'
 import {
   EXPERIMENT_TAG,
   experimentIdSchema,
   MAX_METRICS_PER_REQUEST,
-  type MetricBatchValidation,
   summaryQuerySchema,
   VARIANT_TAG,
   validateMetricBatch,
 } from './validate.ts'
+
+const BATCH_WORDING = {
+  noun: 'metrics',
+  max: MAX_METRICS_PER_REQUEST,
+  container: 'A request',
+  consequence: 'none was recorded',
+}
 
 /** Options of {@link experimentRoutes}. */
 export interface ExperimentRoutesOptions {
@@ -53,7 +60,7 @@ export function experimentRoutes(options: ExperimentRoutesOptions): CoreRoutes {
       const store = storeOf()
       const experiment = experimentId(c)
       const checked = validateMetricBatch(await jsonBody(c))
-      if (!checked.ok) throw batchError(checked)
+      if (!checked.ok) throw batchError(checked, BATCH_WORDING)
       await guarded(() =>
         store.recordMany(
           checked.metrics.map((m) => ({ ...m, tags: { ...m.tags, [EXPERIMENT_TAG]: experiment } })),
@@ -95,24 +102,4 @@ function experimentId(c: Context): string {
     throw new ApiError(400, 'invalid_experiment', parsed.error.issues[0]?.message ?? 'bad id')
   }
   return parsed.data
-}
-
-function batchError(checked: Exclude<MetricBatchValidation, { ok: true }>): ApiError {
-  switch (checked.reason) {
-    case 'shape':
-      return new ApiError(400, 'invalid_body', checked.message)
-    case 'too_many':
-      return new ApiError(
-        413,
-        'too_many_metrics',
-        `A request holds at most ${MAX_METRICS_PER_REQUEST} metrics; got ${checked.count}`,
-      )
-    case 'items':
-      return new ApiError(
-        400,
-        'invalid_metrics',
-        `${new Set(checked.items.map((i) => i.index)).size} of ${checked.count} metrics are invalid; none was recorded`,
-        { items: checked.items },
-      )
-  }
 }

@@ -24,11 +24,11 @@ import { createAppRouter } from './router.ts'
 import { scoreGetBody, scoreNotModified } from './score-validator.ts'
 import type { GatewayContext } from './trpc.ts'
 
+export { RANKING_METRICS } from '../analytics/ranking.ts'
 export { type CachePolicy, queryCachePolicies } from './cache-policy.ts'
 export { CORE_TIMEOUT_MS, type CoreClient, createCoreClient } from './core-client.ts'
 export { contentTag, ifNoneMatch, RETAINED_304_HEADERS, trpcEtag, weakTag } from './etag/index.ts'
 export { GATEWAY_LIMITS } from './limits.ts'
-export { RANKING_METRICS } from './procedures/analytics.ts'
 export { type AppRouter, createAppRouter } from './router.ts'
 export { scoreGetBody } from './score-validator.ts'
 

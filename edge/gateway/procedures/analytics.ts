@@ -5,20 +5,10 @@
  * bounds, cursors) and its 400s come back as `BAD_REQUEST` with its details.
  */
 import { z } from 'zod'
+import { RANKING_METRICS } from '../../analytics/ranking.ts'
 import { PRODUCTS } from '../../score/products.ts'
 import type { CoreClient } from '../core-client.ts'
 import { publicProcedure, router } from '../trpc.ts'
-
-/** The figures designs are ranked by (core's `RANKING_METRICS`). */
-export const RANKING_METRICS = [
-  'impressions',
-  'clicks',
-  'add_to_cart',
-  'purchases',
-  'revenue',
-  'ctr',
-  'conversion',
-] as const
 
 const designId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' })
