@@ -5,42 +5,25 @@
  */
 import { cpus } from 'node:os'
 import { z } from 'zod'
-import { parseApiKeys } from '../../../edge/auth/index.ts'
-import { parseCorsOrigins } from '../../../edge/cors/index.ts'
+import { edgeAppFields, url, wholeNumber } from '../../../edge/config/fields.ts'
 import { cronProblem } from '../queue/cron.ts'
 
-const wholeNumber = (min: number, max: number) =>
-  z.coerce
-    .number({ error: `expected a whole number from ${min} to ${max}` })
-    .int({ error: `expected a whole number from ${min} to ${max}` })
-    .min(min, { error: `expected a whole number from ${min} to ${max}` })
-    .max(max, { error: `expected a whole number from ${min} to ${max}` })
 const port = wholeNumber(0, 65535)
-const url = (protocols: string[]) =>
-  z.url({
-    protocol: new RegExp(`^(${protocols.join('|')})$`),
-    error: `expected a ${protocols.map((p) => `${p}://`).join(' or ')} URL`,
-  })
 
 /** Names of the ONNX Runtime execution providers that can be asked for. */
 export const EXECUTION_PROVIDER_NAMES = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const
 
 /** The validated environment. */
 export const configSchema = z.object({
+  // The edge app's settings, shared with its portable schema (edge/config).
+  ...edgeAppFields,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DB_POOL_SIZE: wholeNumber(1, 1000).default(10),
   REDIS_URL: url(['redis', 'rediss']).optional(),
   EDGE_CACHE: z.enum(['ioredis', 'upstash', 'memory']).default('ioredis'),
-  UPSTASH_REDIS_REST_URL: url(['http', 'https']).optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   EDGE_DB: z.enum(['pg', 'neon']).default('pg'),
-  NEON_DATABASE_URL: url(['postgres', 'postgresql']).optional(),
-  SCORE_CACHE_TTL_SECONDS: wholeNumber(1, 86_400).default(300),
-  SCORE_L1_TTL_MS: wholeNumber(0, 60_000).default(2000),
-  SCORE_L1_MAX_ENTRIES: wholeNumber(1, 1_000_000).default(10_000),
-  CORE_URL: url(['http', 'https']).default('http://127.0.0.1:3000'),
   // Where GET /analytics/latency reads request histograms (comma-separated
   // /metrics URLs; internal addresses from configuration, never from a request).
   LATENCY_METRICS_URLS: z
@@ -53,38 +36,9 @@ export const configSchema = z.object({
     )
     .pipe(z.array(url(['http', 'https'])).min(1))
     .optional(),
-  // Edge cache keys' prefix (Upstash has no per-connection prefix) and, for
-  // local runs only, where neon() posts its SQL (the local Neon bridge).
-  SCORE_CACHE_PREFIX: z.string().max(100).default(''),
-  NEON_FETCH_ENDPOINT: url(['http', 'https']).optional(),
   CORE_WORKERS: wholeNumber(1, 256).default(() => cpus().length),
   PORT: port.optional(),
   METRICS_PORT: port.optional(),
-  API_KEYS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      try {
-        return parseApiKeys(value)
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message })
-        return z.NEVER
-      }
-    }),
-  // Requests per minute per API key name (or client address when anonymous); 0 turns limits off.
-  RATE_LIMIT_PER_MINUTE: wholeNumber(0, 1_000_000).default(600),
-  // Origins the console may call from (comma-separated); unset: same-origin only.
-  CORS_ORIGINS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      try {
-        return parseCorsOrigins(value)
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message })
-        return z.NEVER
-      }
-    }),
   GPU_SLOTS: wholeNumber(1, 64).default(1),
   // The device whose slots this worker takes (slot key `<QUEUE_PREFIX>:gpu:slots:<device>`).
   GPU_DEVICE: z

@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Field builders and the settings the edge app reads on every runtime, in one
+ * place: the portable edge schema and the Node schema (core/platform/config)
+ * both spread {@link edgeAppFields}, so a default or a limit cannot differ
+ * between `npm run edge` and the edge runtimes.
+ */
+import { z } from 'zod'
+import { parseApiKeys } from '../auth/keys.ts'
+import { parseCorsOrigins } from '../cors/index.ts'
+
+/** A whole number within [min, max], coerced from the environment's string. */
+export const wholeNumber = (min: number, max: number) => {
+  const error = `expected a whole number from ${min} to ${max}`
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error })
+}
+
+/** A URL with one of `protocols`. */
+export const url = (protocols: string[]) =>
+  z.url({
+    protocol: new RegExp(`^(${protocols.join('|')})$`),
+    error: `expected a ${protocols.map((p) => `${p}://`).join(' or ')} URL`,
+  })
+
+/** An optional string turned into a value by `parse`, whose thrown message becomes the issue. */
+const parsedWith = <T>(parse: (value: string | undefined) => T) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parse(value)
+      } catch (err) {
+        // The parsers name entries by position and never echo a secret.
+        ctx.addIssue({ code: 'custom', message: (err as Error).message })
+        return z.NEVER
+      }
+    })
+
+/** The settings the edge app reads on every runtime. */
+export const edgeAppFields = {
+  /** Redis expiry of a score. */
+  SCORE_CACHE_TTL_SECONDS: wholeNumber(1, 86_400).default(300),
+  /** In-process L1 lifetime; 0 turns the L1 off. */
+  SCORE_L1_TTL_MS: wholeNumber(0, 3_600_000).default(2000),
+  SCORE_L1_MAX_ENTRIES: wholeNumber(1, 1_000_000).default(10_000),
+  /**
+   * Prepended to every cache key. Upstash's REST API has no per-connection
+   * key prefix, so this is how deployments (and test files) share one Redis.
+   */
+  SCORE_CACHE_PREFIX: z.string().max(100, { error: 'expected at most 100 characters' }).default(''),
+  UPSTASH_REDIS_REST_URL: url(['http', 'https']).optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  NEON_DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  /**
+   * Local and test use only: where `neon()` posts its SQL (the local Neon
+   * bridge's `/sql`) instead of Neon's own endpoint for the host.
+   */
+  NEON_FETCH_ENDPOINT: url(['http', 'https']).optional(),
+  /** Core's HTTP API, which the tRPC gateway calls. */
+  CORE_URL: url(['http', 'https']).default('http://127.0.0.1:3000'),
+  /** `name:secret,...`; with none, mutations and private procedures are refused. */
+  API_KEYS: parsedWith(parseApiKeys),
+  /** Requests per minute per API key name (or client address when anonymous); 0 turns limits off. */
+  RATE_LIMIT_PER_MINUTE: wholeNumber(0, 1_000_000).default(600),
+  /** Origins the console may call from (comma-separated); unset: same-origin only. */
+  CORS_ORIGINS: parsedWith(parseCorsOrigins),
+}
