@@ -116,9 +116,11 @@ describe('withGpuSlot', () => {
   })
 
   it('Should keep a long job under its lease by renewing it', async () => {
-    const sem = semaphore('renew', 1, 300)
+    // Renewal runs every third of the lease: a lease of 1 s leaves a loaded
+    // machine 600 ms of slack per renewal.
+    const sem = semaphore('renew', 1, 1000)
     const result = await withGpuSlot(sem, async (signal) => {
-      await new Promise((r) => setTimeout(r, 800)) // well past one lease
+      await new Promise((r) => setTimeout(r, 2500)) // well past two leases
       expect(await sem.tryAcquire()).toBeUndefined()
       return signal.aborted
     })
