@@ -20,6 +20,7 @@ import { type MockupQueue, mockupRoutes } from './mockups/routes.ts'
 import { experimentRoutes, type MetricsStore, openMetricsStore } from './optimization/index.ts'
 import { createPool, migrate } from './platform/db/index.ts'
 import { listen } from './platform/http/listen.ts'
+import { requestLog } from './platform/logger.ts'
 import { registerRedisQueueCollector } from './platform/metrics/index.ts'
 import { createMockupRecords } from './platform/mockups/index.ts'
 import {
@@ -137,6 +138,7 @@ export async function startCore({
 
   const app = createCoreApp({
     logger,
+    requestLog: requestLog(logger),
     observe: metrics.observeRequest,
     apiKeys: config.API_KEYS,
     rateLimit:

@@ -13,7 +13,13 @@ import type { SqlClient } from './db/types.ts'
 import { type ErrorLogger, errorHandler, notFoundHandler } from './errors/index.ts'
 import { gatewayRoutes } from './gateway/index.ts'
 import { mockupImageRoutes } from './mockups/index.ts'
-import { addProfiling, type ObserveDuration, type ProfilingLogger } from './profiling/index.ts'
+import {
+  addProfiling,
+  logThrough,
+  type ObserveDuration,
+  type ProfilingLogger,
+  type RequestLog,
+} from './profiling/index.ts'
 import { type RateLimitOptions, rateLimit } from './rate-limit/index.ts'
 import { type ScoreService, scoreRoute } from './score/index.ts'
 
@@ -21,6 +27,8 @@ import { type ScoreService, scoreRoute } from './score/index.ts'
 export interface EdgeAppOptions {
   logger: ProfilingLogger & ErrorLogger
   observe: ObserveDuration
+  /** The request line (core's `requestLog` on Node). @defaultValue `logger.info(entry, 'request')` */
+  requestLog?: RequestLog
   score: ScoreService
   /** Keys for the gateway's private procedures and mutations (`API_KEYS`). @defaultValue none */
   apiKeys?: readonly ApiKey[]
@@ -41,7 +49,11 @@ export interface EdgeAppOptions {
 /** Builds the edge app. */
 export function createEdgeApp(options: EdgeAppOptions): Hono {
   const app = new Hono()
-  addProfiling(app, { service: 'edge', logger: options.logger, observe: options.observe })
+  addProfiling(app, {
+    service: 'edge',
+    log: options.requestLog ?? logThrough(options.logger),
+    observe: options.observe,
+  })
   app.onError(errorHandler(options.logger))
   app.notFound(notFoundHandler)
   const allowCors = corsAllowList({ origins: options.corsOrigins ?? [] })

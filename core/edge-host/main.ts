@@ -10,6 +10,7 @@ import { createEdgeApp } from '../../edge/app.ts'
 import { scoreGetEtag } from '../../edge/gateway/index.ts'
 import { createScoreService } from '../../edge/score/index.ts'
 import { listen } from '../platform/http/listen.ts'
+import { requestLog } from '../platform/logger.ts'
 import { runService } from '../platform/service.ts'
 import { rateLimitFromConfig } from '../rate-limit/from-config.ts'
 import { edgeClients } from './clients.ts'
@@ -45,6 +46,7 @@ await runService({
     // The tRPC gateway at /trpc: core over CORE_URL, benchmarks.history on this pool.
     const app = createEdgeApp({
       logger,
+      requestLog: requestLog(logger),
       observe: metrics.observeRequest,
       score,
       db,

@@ -13,8 +13,10 @@ import type { ErrorLogger } from '../../edge/errors/index.ts'
 import { ApiError, errorHandler, notFoundHandler } from '../../edge/errors/index.ts'
 import {
   addProfiling,
+  logThrough,
   type ObserveDuration,
   type ProfilingLogger,
+  type RequestLog,
 } from '../../edge/profiling/index.ts'
 import { type RateLimitOptions, rateLimit } from '../../edge/rate-limit/index.ts'
 import { databaseUnavailable } from '../platform/db/index.ts'
@@ -26,6 +28,8 @@ export type CoreRoutes = (app: Hono, requireKey: ReturnType<typeof apiKeyAuth>) 
 export interface CoreAppOptions {
   logger: ProfilingLogger & ErrorLogger
   observe: ObserveDuration
+  /** The request line. @defaultValue `logger.info(entry, 'request')` */
+  requestLog?: RequestLog
   apiKeys: readonly ApiKey[]
   routes?: readonly CoreRoutes[]
   /** Largest request body accepted. @defaultValue 1 MiB */
@@ -39,7 +43,11 @@ export interface CoreAppOptions {
 /** Builds the core app. */
 export function createCoreApp(options: CoreAppOptions): Hono {
   const app = new Hono()
-  addProfiling(app, { service: 'core', logger: options.logger, observe: options.observe })
+  addProfiling(app, {
+    service: 'core',
+    log: options.requestLog ?? logThrough(options.logger),
+    observe: options.observe,
+  })
   app.onError(errorHandler(options.logger, databaseUnavailable))
   app.notFound(notFoundHandler)
   const allowCors = corsAllowList({ origins: options.corsOrigins ?? [] })

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { memoryLogger } from '../../tests/support/logs.ts'
 import { errorHandler } from '../errors/index.ts'
-import { addProfiling, type RequestLabels, UNMATCHED_ROUTE } from './index.ts'
+import { addProfiling, logThrough, type RequestLabels, UNMATCHED_ROUTE } from './index.ts'
 
 function profiledApp() {
   const logger = memoryLogger()
@@ -11,15 +11,21 @@ function profiledApp() {
   const app = new Hono()
   addProfiling(app, {
     service: 'svc',
-    logger,
+    log: logThrough(logger),
     observe: (labels, seconds) => observed.push({ labels, seconds }),
     // Each call advances 7 ms, so a request takes exactly 7 ms.
     now: () => (clock += 7),
   })
   app.onError(errorHandler(logger))
-  app.use('/api/*', async (_c, next) => next())
+  app.use('/api/*', async (c, next) => {
+    if (c.req.header('x-deny')) return c.json({ error: 'denied' }, 401)
+    return next()
+  })
   app.get('/api/posts/:id', (c) => c.text('post'))
   app.post('/api/posts', (c) => c.json({ ok: true }, 201))
+  // A handler mounted as middleware, as @hono/trpc-server is.
+  app.use('/trpc/*', async (c) => c.json({ result: 1 }))
+  app.get('/ping', (c) => c.text('pong'))
   app.get('/boom', () => {
     throw new Error('kaboom')
   })
@@ -77,5 +83,33 @@ describe('addProfiling', () => {
     const { app, observed } = profiledApp()
     await app.request('/api/posts/1', { method: 'PROPFIND' })
     expect(observed[0]?.labels.method).toBe('OTHER')
+  })
+
+  it('Should label a request a middleware refused with the route it was for', async () => {
+    const { app, observed } = profiledApp()
+    const res = await app.request('/api/posts/7', { headers: { 'x-deny': '1' } })
+    expect(res.status).toBe(401)
+    expect(observed[0]?.labels).toMatchObject({ route: '/api/posts/:id', status: '401' })
+  })
+
+  it('Should label a handler mounted with use() by its pattern', async () => {
+    const { app, observed } = profiledApp()
+    await app.request('/trpc/score.get')
+    expect(observed[0]?.labels).toMatchObject({ route: '/trpc/*', status: '200' })
+  })
+
+  it('Should label HEAD with the GET route that answers it', async () => {
+    const { app, observed } = profiledApp()
+    const res = await app.request('/api/posts/3', { method: 'HEAD' })
+    expect(res.status).toBe(200)
+    expect(observed[0]?.labels).toMatchObject({ method: 'HEAD', route: '/api/posts/:id' })
+  })
+
+  it('Should keep a synchronous answer synchronous', () => {
+    const { app, observed } = profiledApp()
+    // A lone handler is Hono's synchronous path; profiling must not turn it into a promise.
+    const res = app.fetch(new Request('http://localhost/ping'))
+    expect(res).toBeInstanceOf(Response)
+    expect(observed).toHaveLength(1)
   })
 })

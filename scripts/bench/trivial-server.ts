@@ -8,9 +8,9 @@
  *   node --import tsx scripts/bench/trivial-server.ts <plain|profiled> <port> <log-file>
  */
 import { Hono } from 'hono'
-import { pino } from 'pino'
 import { listen } from '../../core/platform/http/listen.ts'
-import { createLogger } from '../../core/platform/logger.ts'
+import { logDestination } from '../../core/platform/log-destination.ts'
+import { createLogger, requestLog } from '../../core/platform/logger.ts'
 import { createProcessMetrics } from '../../core/platform/metrics/index.ts'
 import { addProfiling } from '../../edge/profiling/index.ts'
 
@@ -22,13 +22,17 @@ if ((mode !== 'plain' && mode !== 'profiled') || !port || !logFile) {
 
 const app = new Hono()
 if (mode === 'profiled') {
-  // Asynchronous file writes, as a production pino destination would do.
+  // The services' logger and request line, on a file instead of stdout.
   const logger = createLogger({
     service: 'bench',
     level: 'info',
-    destination: pino.destination({ dest: logFile, sync: false }),
+    destination: logDestination(logFile),
   })
-  addProfiling(app, { service: 'bench', logger, observe: createProcessMetrics().observeRequest })
+  addProfiling(app, {
+    service: 'bench',
+    log: requestLog(logger),
+    observe: createProcessMetrics().observeRequest,
+  })
 }
 app.get('/ping/:id', (c) => c.text('pong'))
 const server = await listen(app, Number(port), '127.0.0.1')

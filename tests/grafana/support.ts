@@ -107,6 +107,7 @@ export const expandPromVariables = (expr: string): string =>
 
 /**
  * Metric names the code exports: the `name` of each prom-client constructor
+ * (and of core's RequestHistogram)
  * under core/ and gpu-worker/, names passed to the small gauge-making helpers
  * (`gauge('db_pool_size', 'help', ...)`), and prom-client's default metrics.
  * Histograms bring their `_bucket`, `_sum` and `_count` series.
@@ -125,12 +126,12 @@ export function exportedMetricNames(): Set<string> {
       if (!/from 'prom-client'/.test(text)) continue
       // name: 'literal', or name: CONSTANT declared in the same file.
       const constructors =
-        /new (Gauge|Counter|Histogram|Summary)(?:<[^>]*>)?\(\{\s*name: (?:'([a-z_:][a-z0-9_:]*)'|([A-Z_]+)\b)/g
+        /new (Gauge|Counter|\w*Histogram|Summary)(?:<[^>]*>)?\(\{\s*name: (?:'([a-z_:][a-z0-9_:]*)'|([A-Z_]+)\b)/g
       for (const [, kind, literal, constant] of text.matchAll(constructors)) {
         const name =
           literal ?? new RegExp(`const ${constant} = '([a-z_:][a-z0-9_:]*)'`).exec(text)?.[1]
         if (!name) throw new Error(`${dir}/${file}: cannot resolve metric name ${constant}`)
-        if (kind === 'Histogram' || kind === 'Summary') addHistogram(name)
+        if (kind?.endsWith('Histogram') || kind === 'Summary') addHistogram(name)
         else names.add(name)
       }
       // Helpers called as helper('metric_name', 'Help text', ...) next to a `name,` constructor.

@@ -3,8 +3,9 @@
  * The per-process prom-client registry: default Node metrics (event-loop lag,
  * heap, GC...) plus the request histogram the profiling middleware feeds.
  */
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 import type { ObserveDuration } from '../../../edge/profiling/index.ts'
+import { RequestHistogram } from './request-histogram.ts'
 
 /** Buckets in seconds: sub-millisecond cache hits up to slow analytics queries. */
 export const HTTP_DURATION_BUCKETS = [
@@ -21,24 +22,12 @@ export interface ProcessMetrics {
 export function createProcessMetrics(): ProcessMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const httpDuration = new Histogram({
+  const httpDuration = new RequestHistogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration in seconds, by service, method, route pattern and status',
-    labelNames: ['service', 'method', 'route', 'status'] as const,
     buckets: HTTP_DURATION_BUCKETS,
     registers: [registry],
   })
-  // prom-client hashes the label object on every observe; a child per label set
-  // is looked up by one string key instead, which is cheaper on the hot path.
-  const children = new Map<string, ReturnType<typeof httpDuration.labels>>()
-  const observeRequest: ObserveDuration = (labels, seconds) => {
-    const key = `${labels.service}\u0000${labels.method}\u0000${labels.route}\u0000${labels.status}`
-    let child = children.get(key)
-    if (!child) {
-      child = httpDuration.labels(labels)
-      children.set(key, child)
-    }
-    child.observe(seconds)
-  }
+  const observeRequest: ObserveDuration = (labels, seconds) => httpDuration.observe(labels, seconds)
   return { registry, observeRequest }
 }
