@@ -100,7 +100,7 @@ try {
   await migrate(pool, { schema: SCHEMA })
   const designs = Number((await pool.query('SELECT count(*) AS n FROM designs')).rows[0].n)
   if (designs < 800) {
-    await pool.query('TRUNCATE events, designs, signals RESTART IDENTITY')
+    await pool.query('TRUNCATE events, event_daily, designs, signals RESTART IDENTITY')
     await seedAnalytics(pool, { designs: 800, events: 60_000, seed: 3, now: NOW, days: 30 })
     await insertSignals(pool, [
       {

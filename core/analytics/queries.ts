@@ -3,25 +3,85 @@
  * The analytics SQL, one statement per constant. Every figure is computed by
  * the database (SUM, COUNT ... FILTER, GROUP BY, date_trunc); rows never come
  * back to be summed in JavaScript.
+ *
+ * A period [from, to) is read in three parts: its whole UTC days from the
+ * `event_daily` totals (migration 0006, kept by a trigger), and the partial
+ * days before the first midnight and after the last one from `events`. A
+ * period within one day is read from `events` alone. Hourly buckets always
+ * read `events`.
  */
 import type { RankingMetric } from '../../edge/analytics/ranking.ts'
 
-const IMPRESSIONS = "count(*) FILTER (WHERE kind = 'impression')"
-const CLICKS = "count(*) FILTER (WHERE kind = 'click')"
-const PURCHASES = "count(*) FILTER (WHERE kind = 'purchase')"
+/** Per-kind counts and revenue of `events` rows. */
+const EVENT_SUMS = `
+  count(*) FILTER (WHERE kind = 'impression') AS impressions,
+  count(*) FILTER (WHERE kind = 'click') AS clicks,
+  count(*) FILTER (WHERE kind = 'add_to_cart') AS add_to_cart,
+  count(*) FILTER (WHERE kind = 'purchase') AS purchases,
+  sum(revenue) AS revenue`
+
+/** The same sums over `event_daily` rows. */
+const DAILY_SUMS = `
+  sum(impressions) AS impressions,
+  sum(clicks) AS clicks,
+  sum(add_to_cart) AS add_to_cart,
+  sum(purchases) AS purchases,
+  sum(revenue) AS revenue`
 
 /**
- * Per-kind counts, revenue and the two rates as SQL over `events`. A rate
- * without a denominator (no impressions, no clicks) is 0, not an error.
+ * The reported figures over rows holding those sums. A rate without a
+ * denominator (no impressions, no clicks) is 0, not an error.
  */
 const FIGURES = `
-  ${IMPRESSIONS} AS impressions,
-  ${CLICKS} AS clicks,
-  count(*) FILTER (WHERE kind = 'add_to_cart') AS add_to_cart,
-  ${PURCHASES} AS purchases,
+  coalesce(sum(impressions), 0)::bigint AS impressions,
+  coalesce(sum(clicks), 0)::bigint AS clicks,
+  coalesce(sum(add_to_cart), 0)::bigint AS add_to_cart,
+  coalesce(sum(purchases), 0)::bigint AS purchases,
   coalesce(sum(revenue), 0)::numeric(14, 2) AS revenue,
-  round(coalesce(${CLICKS}::numeric / nullif(${IMPRESSIONS}, 0), 0), 6) AS ctr,
-  round(coalesce(${PURCHASES}::numeric / nullif(${CLICKS}, 0), 0), 6) AS conversion`
+  round(coalesce(sum(clicks)::numeric / nullif(sum(impressions), 0), 0), 6) AS ctr,
+  round(coalesce(sum(purchases)::numeric / nullif(sum(clicks), 0), 0), 6) AS conversion`
+
+/** What {@link periodParts} reads: the period's parameters, a row filter and the grouping. */
+interface PeriodPartsOptions {
+  /** Parameter holding the period's start, e.g. `$2`. */
+  from: string
+  /** Parameter holding the period's end (exclusive). */
+  to: string
+  /** A condition on columns both tables have (`design_id`, `product`). */
+  where: string
+  /** Grouping key per table, or none for one row of totals. */
+  key?: { name: string; daily: string; events: string }
+}
+
+/**
+ * Rows of sums (`key`, then {@link EVENT_SUMS}' columns) for [from, to):
+ * whole days from `event_daily`, the head (from to the first midnight, or to
+ * `to`) and the tail (the last midnight to `to`) from `events`. The three
+ * ranges never overlap; each part can be read by its index.
+ */
+function periodParts({ from, to, where, key }: PeriodPartsOptions): string {
+  // The first UTC midnight at or after `from`, and the last at or before `to`.
+  const firstMidnight = `(date_trunc('day', ${from}::timestamptz - interval '1 microsecond', 'UTC') + interval '1 day')`
+  const lastMidnight = `date_trunc('day', ${to}::timestamptz, 'UTC')`
+  const headEnd = `least(${firstMidnight}, ${to}::timestamptz)`
+  const select = (table: 'daily' | 'events') =>
+    key ? `SELECT ${key[table]} AS ${key.name},` : 'SELECT'
+  const groupBy = key ? 'GROUP BY 1' : ''
+  const edge = (start: string, end: string) => `
+  ${select('events')} ${EVENT_SUMS}
+  FROM events
+  WHERE ${where} AND occurred_at >= ${start} AND occurred_at < ${end}
+  ${groupBy}`
+  return `
+  ${select('daily')} ${DAILY_SUMS}
+  FROM event_daily
+  WHERE ${where}
+    AND day >= (${firstMidnight} AT TIME ZONE 'UTC')::date
+    AND day < (${lastMidnight} AT TIME ZONE 'UTC')::date
+  ${groupBy}
+  UNION ALL ${edge(`${from}::timestamptz`, headEnd)}
+  UNION ALL ${edge(`greatest(${lastMidnight}, ${headEnd})`, `${to}::timestamptz`)}`
+}
 
 /**
  * Totals of one design over [from, to).
@@ -29,9 +89,12 @@ const FIGURES = `
  */
 export const DESIGN_SUMMARY = `
 SELECT ${FIGURES}
-FROM events
-WHERE design_id = $1 AND occurred_at >= $2 AND occurred_at < $3
-  AND ($4::text IS NULL OR product = $4::text)`
+FROM (${periodParts({
+  from: '$2',
+  to: '$3',
+  where: 'design_id = $1 AND ($4::text IS NULL OR product = $4::text)',
+})}
+) parts`
 
 /**
  * Designs ranked by one figure over [from, to), keyset-paginated: the cursor is
@@ -42,8 +105,13 @@ WHERE design_id = $1 AND occurred_at >= $2 AND occurred_at < $3
 const TOP_DESIGNS = `
 WITH ranked AS (
   SELECT design_id, ${FIGURES}
-  FROM events
-  WHERE occurred_at >= $1 AND occurred_at < $2
+  FROM (${periodParts({
+    from: '$1',
+    to: '$2',
+    where: 'true',
+    key: { name: 'design_id', daily: 'design_id', events: 'design_id' },
+  })}
+  ) parts
   GROUP BY design_id
 ), valued AS (
   SELECT ranked.*, (%ORDER%)::numeric AS value FROM ranked
@@ -55,15 +123,39 @@ ORDER BY valued.value DESC, valued.design_id ASC
 LIMIT $5`
 
 /**
- * One design's figures per hour or day (UTC) over [from, to); buckets without events are absent.
- * Params: $1 bucket ('hour' | 'day'), $2 design id, $3 from, $4 to.
+ * One design's figures per UTC day over [from, to); days without events are absent.
+ * Params: $1 design id, $2 from, $3 to.
  */
-export const DESIGN_TIMESERIES = `
-SELECT date_trunc($1, occurred_at, 'UTC') AS bucket, ${FIGURES}
-FROM events
-WHERE design_id = $2 AND occurred_at >= $3 AND occurred_at < $4
-GROUP BY 1
-ORDER BY 1`
+export const DESIGN_DAILY_SERIES = `
+SELECT bucket, ${FIGURES}
+FROM (${periodParts({
+  from: '$2',
+  to: '$3',
+  where: 'design_id = $1',
+  key: {
+    name: 'bucket',
+    daily: "day::timestamp AT TIME ZONE 'UTC'",
+    events: "date_trunc('day', occurred_at, 'UTC')",
+  },
+})}
+) parts
+GROUP BY bucket
+ORDER BY bucket`
+
+/**
+ * One design's figures per UTC hour over [from, to); hours without events are absent.
+ * Params: $1 design id, $2 from, $3 to.
+ */
+export const DESIGN_HOURLY_SERIES = `
+SELECT bucket, ${FIGURES}
+FROM (
+  SELECT date_trunc('hour', occurred_at, 'UTC') AS bucket, ${EVENT_SUMS}
+  FROM events
+  WHERE design_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+  GROUP BY 1
+) parts
+GROUP BY bucket
+ORDER BY bucket`
 
 /** Whether a design exists. Params: $1 design id. */
 export const DESIGN_EXISTS = 'SELECT 1 FROM designs WHERE id = $1'

@@ -5,7 +5,13 @@
  */
 import type pg from 'pg'
 import type { RankingMetric } from '../../edge/analytics/ranking.ts'
-import { DESIGN_EXISTS, DESIGN_SUMMARY, DESIGN_TIMESERIES, topDesignsSql } from './queries.ts'
+import {
+  DESIGN_DAILY_SERIES,
+  DESIGN_EXISTS,
+  DESIGN_HOURLY_SERIES,
+  DESIGN_SUMMARY,
+  topDesignsSql,
+} from './queries.ts'
 import { encodeCursor } from './schemas.ts'
 
 /** The figures reported for a design or a bucket. */
@@ -94,12 +100,10 @@ export function createAnalyticsStore(pool: pg.Pool) {
 
     /** One design's figures per bucket. */
     async designTimeseries(id: number, bucket: 'hour' | 'day', period: Period) {
-      const { rows } = await pool.query<FigureRow & { bucket: Date }>(DESIGN_TIMESERIES, [
-        bucket,
-        id,
-        period.from,
-        period.to,
-      ])
+      const { rows } = await pool.query<FigureRow & { bucket: Date }>(
+        bucket === 'day' ? DESIGN_DAILY_SERIES : DESIGN_HOURLY_SERIES,
+        [id, period.from, period.to],
+      )
       return rows.map((row) => ({ bucket: row.bucket.toISOString(), ...figures(row) }))
     },
   }

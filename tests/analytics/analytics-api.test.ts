@@ -7,7 +7,12 @@ import type { Hono } from 'hono'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAnalytics } from '../../core/analytics/generate.ts'
-import { DESIGN_SUMMARY, DESIGN_TIMESERIES, topDesignsSql } from '../../core/analytics/queries.ts'
+import {
+  DESIGN_DAILY_SERIES,
+  DESIGN_HOURLY_SERIES,
+  DESIGN_SUMMARY,
+  topDesignsSql,
+} from '../../core/analytics/queries.ts'
 import { analyticsRoutes } from '../../core/analytics/routes.ts'
 import { createAnalyticsStore } from '../../core/analytics/store.ts'
 import { createCoreApp } from '../../core/http/app.ts'
@@ -29,6 +34,15 @@ type Event = {
   occurred_at: Date
 }
 let events: Event[]
+
+/** The reference per bucket, in bucket order; empty buckets absent. */
+function bucketed(rows: Event[], bucketOf: (e: Event) => string) {
+  const byBucket = new Map<string, Event[]>()
+  for (const e of rows) byBucket.set(bucketOf(e), [...(byBucket.get(bucketOf(e)) ?? []), e])
+  return [...byBucket.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([bucket, bucketRows]) => ({ bucket, ...reference(bucketRows) }))
+}
 
 /** The reference: figures summed in JavaScript from raw rows. */
 function reference(rows: Event[]) {
@@ -83,6 +97,17 @@ afterAll(async () => {
 })
 
 const range = `from=${FROM.toISOString()}&to=${NOW.toISOString()}`
+// Periods that start and end inside a day: whole days come from event_daily, the edges from events.
+const MID_FROM = new Date('2026-05-10T13:17:05.123Z')
+const MID_TO = new Date('2026-05-20T05:43:00Z')
+const PERIODS: [string, Date, Date][] = [
+  ['mid-day to mid-day', MID_FROM, MID_TO],
+  ['within one day', new Date('2026-05-25T03:00:00Z'), new Date('2026-05-25T21:30:00Z')],
+  ['one whole day', new Date('2026-05-25T00:00:00Z'), new Date('2026-05-26T00:00:00Z')],
+  ['midnight to mid-day', new Date('2026-05-12T00:00:00Z'), new Date('2026-05-14T00:00:00.001Z')],
+]
+const between = (from: Date, to: Date) => (e: Event) => e.occurred_at >= from && e.occurred_at < to
+const dayOf = (e: Event) => `${e.occurred_at.toISOString().slice(0, 10)}T00:00:00.000Z`
 const inRange = (e: Event) => e.occurred_at >= FROM && e.occurred_at < NOW
 
 describe('analytics API', () => {
@@ -134,15 +159,12 @@ describe('analytics API', () => {
       `/analytics/designs/${id}/timeseries?bucket=day&${range}`,
     )
     expect(status).toBe(200)
-    const byDay = new Map<string, Event[]>()
-    for (const e of events.filter((e) => e.design_id === id && inRange(e))) {
-      const day = `${e.occurred_at.toISOString().slice(0, 10)}T00:00:00.000Z`
-      byDay.set(day, [...(byDay.get(day) ?? []), e])
-    }
-    const expected = [...byDay.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([bucket, rows]) => ({ bucket, ...reference(rows) }))
-    expect(body.points).toEqual(expected)
+    expect(body.points).toEqual(
+      bucketed(
+        events.filter((e) => e.design_id === id && inRange(e)),
+        dayOf,
+      ),
+    )
   })
 
   it('Should answer hourly buckets within a short period', async () => {
@@ -154,6 +176,38 @@ describe('analytics API', () => {
     expect(points.length).toBeGreaterThan(0)
     expect(points.length).toBeLessThanOrEqual(24)
     expect(points.every((p) => p.bucket.endsWith(':00:00.000Z'))).toBe(true)
+    const hourOf = (e: Event) => `${e.occurred_at.toISOString().slice(0, 13)}:00:00.000Z`
+    const day = between(new Date('2026-05-30T00:00:00Z'), new Date('2026-05-31T00:00:00Z'))
+    expect(points).toEqual(
+      bucketed(
+        events.filter((e) => e.design_id === ids[0] && day(e)),
+        hourOf,
+      ),
+    )
+  })
+
+  it.each(PERIODS)('Should sum a period %s as the reference does', async (_, from, to) => {
+    const period = `from=${from.toISOString()}&to=${to.toISOString()}`
+    const inPeriod = between(from, to)
+    const id = ids[0]!
+    const ofDesign = events.filter((e) => e.design_id === id && inPeriod(e))
+    expect(ofDesign.length).toBeGreaterThan(0)
+    const summary = await getJson(`/analytics/designs/${id}/summary?${period}&product=mug`)
+    expect(summary.body).toMatchObject(reference(ofDesign.filter((e) => e.product === 'mug')))
+    const series = await getJson(`/analytics/designs/${id}/timeseries?bucket=day&${period}`)
+    expect(series.body.points).toEqual(bucketed(ofDesign, dayOf))
+    const top = await getJson(`/analytics/top?metric=clicks&limit=100&${period}`)
+    // Every design with an event in the period, by clicks then id.
+    const expected = ids
+      .map((designId) => ({
+        designId,
+        rows: events.filter((e) => e.design_id === designId && inPeriod(e)),
+      }))
+      .filter(({ rows }) => rows.length > 0)
+      .map(({ designId, rows }) => [designId, reference(rows).clicks])
+      .sort(([a, x], [b, y]) => y! - x! || a! - b!)
+    const items = top.body.items as { designId: number; clicks: number }[]
+    expect(items.map((i) => [i.designId, i.clicks])).toEqual(expected)
   })
 
   it.each([
@@ -196,19 +250,66 @@ describe('analytics API', () => {
     expect(body).toEqual({ error: { code: 'not_found', message: 'design 999999 does not exist' } })
   })
 
-  it.each<[string, string, unknown[], string]>([
-    ['summary', DESIGN_SUMMARY, [1, FROM, NOW, null], 'events_design_occurred_at'],
-    ['time series', DESIGN_TIMESERIES, ['day', 1, FROM, NOW], 'events_design_occurred_at'],
-    ['top designs', topDesignsSql('revenue'), [FROM, NOW, null, null, 10], 'events_occurred_at'],
-  ])('Should read the %s through its index', async (_, sql, params, index) => {
+  it.each<[string, string, unknown[], string[]]>([
+    [
+      'summary',
+      DESIGN_SUMMARY,
+      [1, MID_FROM, MID_TO, null],
+      ['event_daily_pkey', 'events_design_occurred_at'],
+    ],
+    [
+      'daily series',
+      DESIGN_DAILY_SERIES,
+      [1, MID_FROM, MID_TO],
+      ['event_daily_pkey', 'events_design_occurred_at'],
+    ],
+    ['hourly series', DESIGN_HOURLY_SERIES, [1, MID_FROM, MID_TO], ['events_design_occurred_at']],
+    [
+      'top designs',
+      topDesignsSql('revenue'),
+      [MID_FROM, MID_TO, null, null, 10],
+      ['event_daily_day', 'events_occurred_at'],
+    ],
+  ])('Should read the %s through its indexes', async (_, sql, params, indexes) => {
     const client = await pool.connect()
     try {
       await client.query('SET enable_seqscan = off') // a small table would otherwise be scanned
       const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)
-      expect(JSON.stringify(rows[0])).toContain(index)
+      for (const index of indexes) expect(JSON.stringify(rows[0])).toContain(index)
     } finally {
       await client.query('RESET enable_seqscan')
       client.release()
     }
   })
+
+  it('Should keep the daily totals equal to the events as more arrive', async () => {
+    const totals = (sql: string) => pool.query(sql).then((r) => r.rows)
+    const rollup = `SELECT design_id, day, product, impressions, clicks, add_to_cart, purchases, revenue
+      FROM event_daily ORDER BY 1, 2, 3`
+    const recomputed = `SELECT design_id, (occurred_at AT TIME ZONE 'UTC')::date AS day, product,
+        count(*) FILTER (WHERE kind = 'impression') AS impressions,
+        count(*) FILTER (WHERE kind = 'click') AS clicks,
+        count(*) FILTER (WHERE kind = 'add_to_cart') AS add_to_cart,
+        count(*) FILTER (WHERE kind = 'purchase') AS purchases,
+        sum(revenue)::numeric(14, 2) AS revenue
+      FROM events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+    expect(await totals(rollup)).toEqual(await totals(recomputed))
+    // Two concurrent statements adding to the same design, day and product.
+    const insert = `INSERT INTO events (design_id, product, kind, revenue, occurred_at)
+      SELECT $1, 'mug', k, CASE WHEN k = 'purchase' THEN 12.5 ELSE 0 END, '2026-05-31T12:00:00Z'
+      FROM unnest(ARRAY['impression', 'click', 'purchase']) k`
+    await Promise.all([pool.query(insert, [ids[2]]), pool.query(insert, [ids[2]])])
+    expect(await totals(rollup)).toEqual(await totals(recomputed))
+    // The migration's backfill of events already there: the same statement over the table.
+    await pool.query('DELETE FROM event_daily')
+    await pool.query(`DO $$ BEGIN EXECUTE event_daily_add_sql('events'); END $$`)
+    expect(await totals(rollup)).toEqual(await totals(recomputed))
+  })
+
+  it.each([['UPDATE events SET revenue = 0'], ['DELETE FROM events WHERE id = 1']])(
+    'Should refuse %s: events are append-only',
+    async (sql) => {
+      await expect(pool.query(sql)).rejects.toThrow(/append-only/)
+    },
+  )
 })
