@@ -173,7 +173,7 @@ try {
     async () => drain(await plain.request(batchPath)),
     async () => drain(await tagged.request(batchPath)),
   )
-  const hashOnly = await timed(() => contentTag(body))
+  const hashOnly = await timed(async () => contentTag(body))
 
   // 3. score.get: validator-cache 304 against a full 200.
   const scorePath = `/trpc/score.get?input=${encodeURIComponent(JSON.stringify({ topic: 'bench owls' }))}`

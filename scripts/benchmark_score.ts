@@ -28,7 +28,7 @@ import {
 import { countSignals, DEMO_TOPICS, seedSignals } from '../core/signals/index.ts'
 import { PRODUCTS, scoreKey } from '../edge/score/index.ts'
 import { gitCommit } from './bench/git.ts'
-import { type PassResult, timedPass } from './bench/http-timing.ts'
+import { get, type PassResult, timedPass } from './bench/http-timing.ts'
 import { progress } from './bench/progress.ts'
 import { median } from './bench/stats.ts'
 import { runWrk } from './bench/wrk.ts'
@@ -53,6 +53,8 @@ export interface BenchmarkScoreResult {
   uncached: PassResult
   cached: PassResult
   l1?: PassResult
+  /** The same server's /healthz, sequentially: the HTTP round trip every pass includes. */
+  floor: PassResult
   speedup: number
   throughput?: { trivialRps: number; scoreRps: number; ratio: number }
 }
@@ -105,7 +107,7 @@ export async function main(options: BenchmarkScoreOptions): Promise<BenchmarkSco
       await ensureData(pool, schema, options.signals ?? 100_000, log).finally(() => pool.end())
       // Delete this run's keys so the uncached pass really misses.
       const client = new Redis(redis.url)
-      await client.del(...(await Promise.all(list.map((q) => scoreKey(q)))))
+      await client.del(...list.map((q) => scoreKey(q)))
       client.disconnect()
       const start = async (name: string, l1TtlMs: number) => {
         const [port, metricsPort] = [await freePort(), await freePort()]
@@ -148,7 +150,11 @@ export async function main(options: BenchmarkScoreOptions): Promise<BenchmarkSco
       return result
     }
     // Warm the connection and the server's JIT on a key outside the measured set.
-    await fetch(`${bases.plain}/score?topic=warm%20up`).then((r) => r.arrayBuffer())
+    await get(`${bases.plain}/score?topic=warm%20up`)
+    const floor = await timedPass(
+      'floor (/healthz)',
+      list.map(() => `${bases.plain}/healthz`),
+    )
     const uncached = await pass('uncached', bases.plain)
     const cached = await pass('cached (redis)', bases.plain)
     let l1: PassResult | undefined
@@ -161,6 +167,7 @@ export async function main(options: BenchmarkScoreOptions): Promise<BenchmarkSco
       uncached,
       cached,
       ...(l1 ? { l1 } : {}),
+      floor,
       speedup: uncached.totalS / cached.totalS,
     }
     if (options.throughputS)
@@ -212,7 +219,13 @@ function report(result: BenchmarkScoreResult, runs: number, log: (l: string) => 
     log(
       `speedup, L1 over uncached:         ${(result.uncached.totalS / result.l1.totalS).toFixed(1)}x`,
     )
-  for (const pass of [result.uncached, result.cached, result.l1].filter((p) => p !== undefined)) {
+  // What the server adds to a bare round trip: the part a cache can remove.
+  const above = (pass: PassResult) => pass.p50Ms - result.floor.p50Ms
+  log(
+    `above the HTTP round trip (p50 minus /healthz p50): uncached ${ms(above(result.uncached))}, Redis tier ${ms(above(result.cached))}: ${(above(result.uncached) / above(result.cached)).toFixed(1)}x`,
+  )
+  const passes = [result.floor, result.uncached, result.cached, result.l1]
+  for (const pass of passes.filter((p) => p !== undefined)) {
     log(
       `${pass.label.padEnd(16)} p50 ${ms(pass.p50Ms)}  p95 ${ms(pass.p95Ms)}  p99 ${ms(pass.p99Ms)}  answers ${JSON.stringify(pass.cache)}`,
     )

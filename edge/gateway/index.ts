@@ -59,7 +59,7 @@ export interface GatewayOptions
  * The tag a single `score.get` answer carries for the score JSON `body`: pass
  * it as the score service's `etagOf` so conditional requests skip tRPC.
  */
-export function scoreGetEtag(body: string): Promise<string> {
+export function scoreGetEtag(body: string): string {
   return contentTag(scoreGetBody(body))
 }
 

@@ -61,7 +61,7 @@ export interface ScoreServiceOptions {
    * from the tag alone. The tRPC gateway passes the tag its `score.get`
    * answer carries. @defaultValue none: lookups carry no tag
    */
-  etagOf?: (body: string) => Promise<string>
+  etagOf?: (body: string) => string
 }
 
 /** What L1 keeps: the result, its JSON and (with `etagOf`) its tag; Redis keeps the JSON. */
@@ -82,8 +82,8 @@ export function createScoreService(options: ScoreServiceOptions) {
   const flights = new SingleFlight<ScoreLookup>()
   const etagOf = options.etagOf
 
-  async function entryOf(result: ScoreResult, body: string): Promise<Cached> {
-    return etagOf ? { result, body, etag: await etagOf(body) } : { result, body }
+  function entryOf(result: ScoreResult, body: string): Cached {
+    return etagOf ? { result, body, etag: etagOf(body) } : { result, body }
   }
 
   async function compute(query: ScoreQuery): Promise<ScoreResult> {
@@ -129,13 +129,13 @@ export function createScoreService(options: ScoreServiceOptions) {
   }
 
   async function fromRedisOrDatabase(l1Key: string, query: ScoreQuery): Promise<ScoreLookup> {
-    const key = await scoreKey(query)
+    const key = scoreKey(query)
     let cacheUp = true
     try {
       const body = await withTimeout(cache.get(key), cacheTimeoutMs, 'cache get')
       if (body !== null) {
         count('redis', 'hit')
-        const entry = await entryOf(JSON.parse(body) as ScoreResult, body)
+        const entry = entryOf(JSON.parse(body) as ScoreResult, body)
         l1?.set(l1Key, entry)
         return { ...entry, status: 'HIT', tier: 'redis' }
       }
@@ -146,7 +146,7 @@ export function createScoreService(options: ScoreServiceOptions) {
       cacheUp = false
     }
     const result = await compute(query)
-    const entry = await entryOf(result, JSON.stringify(result))
+    const entry = entryOf(result, JSON.stringify(result))
     l1?.set(l1Key, entry)
     if (!cacheUp) return { ...entry, status: 'BYPASS' }
     try {
@@ -160,8 +160,8 @@ export function createScoreService(options: ScoreServiceOptions) {
 
   /** The score of a normalised query, with its cache status. */
   async function get(query: ScoreQuery): Promise<ScoreLookup> {
-    // In process the plain text is the key: hashing (async crypto.subtle) is
-    // only paid on the way to Redis. NUL cannot occur in a validated topic.
+    // In process the plain text is the key: hashing is only paid on the way
+    // to Redis. NUL cannot occur in a validated topic.
     const l1Key = `${query.topic}\u0000${query.product ?? ''}`
     if (l1) {
       const hit = l1.get(l1Key)

@@ -1,9 +1,34 @@
 /**
  * @module
  * Sequential HTTP timing: one request at a time, so each latency is a round
- * trip and not a queueing artefact.
+ * trip and not a queueing artefact. Requests go through node:http on one
+ * keep-alive socket rather than fetch: measured here, fetch added 0.3-0.7 ms
+ * of client work to every round trip (1.60 against 0.86 ms for /healthz),
+ * which would be counted as the server's time.
  */
+import http from 'node:http'
 import { quantile } from './stats.ts'
+
+/** A GET's status and headers, the body read and dropped. */
+interface Answer {
+  status: number
+  headers: http.IncomingHttpHeaders
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+
+/** GETs `url` on the shared keep-alive socket. */
+export function get(url: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        res.resume()
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }))
+        res.on('error', reject)
+      })
+      .on('error', reject)
+  })
+}
 
 /** One timed pass over a list of URLs. */
 export interface PassResult {
@@ -28,13 +53,10 @@ export async function timedPass(
   const started = performance.now()
   for (const [i, url] of urls.entries()) {
     const t0 = performance.now()
-    const res = await fetch(url)
-    await res.arrayBuffer()
+    const res = await get(url)
     latenciesMs.push(performance.now() - t0)
     if (res.status !== 200) throw new Error(`${label}: ${url} answered ${res.status}`)
-    const tag = [res.headers.get('X-Cache'), res.headers.get('X-Cache-Tier')]
-      .filter(Boolean)
-      .join('/')
+    const tag = [res.headers['x-cache'], res.headers['x-cache-tier']].filter(Boolean).join('/')
     cache[tag || 'none'] = (cache[tag || 'none'] ?? 0) + 1
     onEach?.(i + 1)
   }

@@ -123,7 +123,7 @@ describe.skipIf(unavailable !== undefined)(
 
     it('Should store each runtime under its own prefix with the configured expiry', async () => {
       await onEvery(shared, (r) => getAll(r, ['/score?topic=prefix%20check']))
-      const key = await scoreKey({ topic: 'prefix check' })
+      const key = scoreKey({ topic: 'prefix check' })
       // stack.redis adds this file's prefix; the app wrote `<file prefix><runtime>:<key>`.
       const ttls = await Promise.all(
         RUNTIME_NAMES.map((name) => stack.redis.redis.ttl(`${name}:${key}`)),

@@ -58,7 +58,7 @@ async function tagOf(res: Response): Promise<string | undefined> {
   if (!encoding || encoding === 'identity') return contentTag(await res.clone().arrayBuffer())
   if (!isDecodable(encoding)) return undefined
   const decoded = res.clone().body?.pipeThrough(new DecompressionStream(encoding))
-  return weakTag(await contentTag(await new Response(decoded).arrayBuffer()))
+  return weakTag(contentTag(await new Response(decoded).arrayBuffer()))
 }
 
 /**

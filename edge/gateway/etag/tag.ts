@@ -1,8 +1,11 @@
 /**
  * @module
- * Entity tags as content hashes: SHA-256 (crypto.subtle, every runtime) of the
- * exact body bytes, base64url without padding, in quotes.
+ * Entity tags as content hashes: SHA-256 of the exact body bytes, base64url
+ * without padding, in quotes. Hashed synchronously (@noble/hashes, every
+ * runtime): a score body is a few hundred bytes, and crypto.subtle's digest
+ * would cost a thread-pool round trip per tag.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 
 const encoder = new TextEncoder()
 
@@ -17,12 +20,16 @@ function base64url(bytes: Uint8Array): string {
  * as its UTF-8 bytes, which is what a Response sends for it.
  *
  * @example
- * await contentTag('{"result":{"data":1}}') // '"x3Rk...'
+ * contentTag('{"result":{"data":1}}') // '"x3Rk...'
  */
-export async function contentTag(body: string | ArrayBuffer | Uint8Array): Promise<string> {
-  const bytes = typeof body === 'string' ? encoder.encode(body) : body
-  const digest = await crypto.subtle.digest('SHA-256', bytes)
-  return `"${base64url(new Uint8Array(digest))}"`
+export function contentTag(body: string | ArrayBuffer | Uint8Array): string {
+  const bytes =
+    typeof body === 'string'
+      ? encoder.encode(body)
+      : body instanceof Uint8Array
+        ? body
+        : new Uint8Array(body)
+  return `"${base64url(sha256(bytes))}"`
 }
 
 /** `tag` marked weak (`W/"..."`); a weak tag stays as it is. */
