@@ -1,10 +1,11 @@
 /**
  * @module
- * Per-stage timings of the SD pipeline on the CPU: one warm-up generation (ORT
- * sessions and the JIT both need one), then `--runs` measured ones; prints the
+ * Per-stage timings of the SD pipeline on the CPU: warm-up generations (ORT
+ * sessions need one; V8 optimises the per-step loops only after a few images,
+ * as a worker's steady state has them), then `--runs` measured ones; prints the
  * median of each stage and the share of time spent outside session.run.
  *
- *   npx tsx scripts/benchmark_sd.ts [--runs 3] [--steps N] [--size 512x512] [--model-dir DIR]
+ *   npx tsx scripts/benchmark_sd.ts [--runs 5] [--warmup 3] [--steps N] [--size 512x512] [--model-dir DIR]
  */
 import { parseArgs } from 'node:util'
 import {
@@ -19,7 +20,8 @@ import { resolveModelDir } from '../gpu-worker/sd/tiny/index.ts'
 import { median } from './bench/stats.ts'
 
 const USAGE = `usage: npx tsx scripts/benchmark_sd.ts [options]
-  --runs N           measured runs after one warm-up (default 3)
+  --runs N           measured runs (default 5)
+  --warmup N         unmeasured runs first (default 3)
   --steps N          inference steps (default 25)
   --size WxH         image size (default 512x512)
   --prompt "..."     prompt (default "shirt design")
@@ -45,7 +47,8 @@ function outside(t: StageTimings): number {
 await runCli(USAGE, async () => {
   const { values, positionals } = parseArgs({
     options: {
-      runs: { type: 'string', default: '3' },
+      runs: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '3' },
       steps: { type: 'string', default: '25' },
       size: { type: 'string', default: '512x512' },
       prompt: { type: 'string', default: 'shirt design' },
@@ -59,6 +62,8 @@ await runCli(USAGE, async () => {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
   const runs = parseNumber('runs', values.runs, true)
   if (runs < 1) throw new UsageError('--runs must be at least 1')
+  const warmup = parseNumber('warmup', values.warmup, true)
+  if (warmup < 1) throw new UsageError('--warmup must be at least 1')
   const steps = parseNumber('steps', values.steps, true)
   const { width, height } = parseSize(values.size)
   const providers = parseProviders(values.providers)
@@ -71,8 +76,10 @@ await runCli(USAGE, async () => {
   dir = pipe.files.dir
   const options = { prompt: values.prompt, seed: 1, steps, width, height }
   try {
-    console.log(`Warm-up run (${width}x${height}, ${steps} steps, ${pipe.scheduler.kind})`)
-    await pipe.generate(options)
+    console.log(
+      `${warmup} warm-up runs (${width}x${height}, ${steps} steps, ${pipe.scheduler.kind})`,
+    )
+    for (let i = 0; i < warmup; i++) await pipe.generate(options)
     const results: StageTimings[] = []
     for (let i = 0; i < runs; i++) {
       const { timings: t, unetEvaluations } = await pipe.generate({ ...options, seed: i + 1 })
