@@ -9,6 +9,7 @@ import {
   type Migration,
   migrate,
 } from '../../core/platform/db/index.ts'
+import { searchPathSchema } from '../../core/platform/db/migrate.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
 
 let schema: TestSchema
@@ -119,5 +120,35 @@ describe('migrate', () => {
     } finally {
       await fresh.drop()
     }
+  })
+
+  it('Should migrate the schema the URL puts first on the search_path, not public', async () => {
+    const name = `t_migrate_url_${Date.now().toString(36)}`
+    const url = new URL(schema.url)
+    url.searchParams.set('options', `-c search_path=${name}`)
+    const scoped = createPool({ url: url.toString(), size: 1, name: 'migrate-url' })
+    try {
+      const applied = await migrate(scoped)
+      expect(applied.length).toBe((await loadMigrations()).length)
+      const { rows } = await pool.query(
+        'SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+        [name, 'schema_migrations'],
+      )
+      expect(rows[0].n).toBe(1)
+      // Unqualified names reach the migrated tables through the same URL.
+      expect((await scoped.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(0)
+    } finally {
+      await scoped.end()
+      await pool.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`)
+    }
+  })
+
+  it.each([
+    ['"$user", public', 'public'],
+    ['app', 'app'],
+    ['"$user", "Odd ""name""", public', 'Odd "name"'],
+    ['', 'public'],
+  ])('Should read search_path %j as schema %j', (path, expected) => {
+    expect(searchPathSchema({ search_path: path })).toBe(expected)
   })
 })

@@ -46,9 +46,24 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
+/**
+ * The schema unqualified names go to: the first search_path entry other than
+ * `"$user"` (there is no per-user schema here), unquoted.
+ */
+export function searchPathSchema(row: { search_path: string } | undefined): string {
+  const entries = (row?.search_path ?? '').split(',').map((entry) => entry.trim())
+  const first = entries.find((entry) => entry !== '' && entry !== '"$user"')
+  if (!first) return 'public'
+  return first.startsWith('"') ? first.slice(1, -1).replace(/""/g, '"') : first
+}
+
 /** Options of {@link migrate}. */
 export interface MigrateOptions {
-  /** Schema to migrate (created if missing); also the lock's scope. @defaultValue `'public'` */
+  /**
+   * Schema to migrate (created if missing); also the lock's scope.
+   * @defaultValue the first schema of the connection's search_path (`public`
+   * unless the URL sets one, e.g. `?options=-c search_path=app`)
+   */
   schema?: string
   migrations?: readonly Migration[]
   logger?: Logger
@@ -56,11 +71,13 @@ export interface MigrateOptions {
 
 /** Applies pending migrations; returns the versions it applied (empty when up to date). */
 export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Promise<number[]> {
-  const schema = options.schema ?? 'public'
   const migrations = options.migrations ?? (await loadMigrations())
   const client = await pool.connect()
-  const ident = client.escapeIdentifier(schema)
   try {
+    const schema =
+      options.schema ??
+      searchPathSchema((await client.query<{ search_path: string }>('SHOW search_path')).rows[0])
+    const ident = client.escapeIdentifier(schema)
     // One lock per schema: parallel test schemas do not wait on each other.
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`])
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`)
