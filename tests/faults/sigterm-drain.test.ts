@@ -1,6 +1,7 @@
 /**
  * SIGTERM drains: the ingestion worker and the GPU worker finish the job in
- * hand, then exit 0 (the core cluster's drain is in tests/cluster).
+ * hand, the edge host the request in flight, then exit 0 (the core cluster's
+ * drain is in tests/cluster).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -8,6 +9,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../core/platform/embedded/index.ts'
+import { parsePrometheusText } from '../../core/platform/metrics/exposition.ts'
 import { createMockupRecords } from '../../core/platform/mockups/index.ts'
 import { type MockupJob, QUEUE_NAMES, QueueProducer } from '../../core/platform/queue/index.ts'
 import { writeTinySdModelSet } from '../../gpu-worker/sd/index.ts'
@@ -18,6 +21,7 @@ import {
   signal,
 } from '../ingestion/harness.ts'
 import { testRedisUrl } from '../support/env.ts'
+import { startTcpProxy } from '../support/tcp-proxy.ts'
 import { waitFor } from '../support/wait.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -117,6 +121,53 @@ describe('SIGTERM', () => {
     } finally {
       await producer.queue.obliterate({ force: true }).catch(() => {})
       await producer.close()
+    }
+  })
+
+  it('Should let the edge host answer the request in flight, then exit 0', async () => {
+    // The edge reaches PostgreSQL through a proxy the test can stall.
+    const proxy = await startTcpProxy(Number(new URL(h.schema.url).port || 5432))
+    const [port, metricsPort] = [await freePort(), await freePort()]
+    const db = new URL(h.schema.url)
+    db.port = String(proxy.port)
+    db.searchParams.set('options', `-c search_path=${h.schema.schema}`)
+    try {
+      const edge = spawnEntry('core/edge-host/main.ts', {
+        DATABASE_URL: db.toString(),
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        SCORE_L1_TTL_MS: '0',
+        RATE_LIMIT_PER_MINUTE: '0',
+      })
+      const base = `http://127.0.0.1:${port}`
+      await waitFor(
+        () =>
+          fetch(`${base}/healthz`).then(
+            (r) => (r.ok ? true : undefined),
+            () => undefined,
+          ),
+        'the edge host to listen',
+        30_000,
+      )
+      proxy.stall()
+      const answer = fetch(`${base}/score?topic=${encodeURIComponent(`drain ${Date.now()}`)}`)
+      // In flight: the score query holds a pool connection, stalled at the proxy.
+      const inUse = async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+        const samples = parsePrometheusText(text).get('db_pool_in_use')?.samples ?? []
+        return samples.some((s) => s.value > 0) ? true : undefined
+      }
+      await waitFor(inUse, 'the score query to be in flight', 30_000)
+      edge.kill('SIGTERM')
+      const exited = once(edge, 'exit') as Promise<[number | null]>
+      proxy.resume()
+      const res = await answer
+      expect(res.status).toBe(200)
+      expect(res.headers.get('X-Cache')).toBe('MISS')
+      const [code] = await exited
+      expect(code).toBe(0)
+    } finally {
+      await proxy.close()
     }
   })
 })

@@ -34,9 +34,13 @@ export async function startTcpProxy(
     const upstream = createConnection({ port: targetPort, host: targetHost })
     const pair: [Socket, Socket] = [client, upstream]
     pairs.add(pair)
-    client.pipe(upstream)
-    upstream.pipe(client)
+    // A connection opened while stalled is piped by resume(), once: piping it
+    // here too would send every byte twice.
     if (mode === 'stall') for (const s of pair) s.pause()
+    else {
+      client.pipe(upstream)
+      upstream.pipe(client)
+    }
     const end = () => {
       pairs.delete(pair)
       client.destroy()
