@@ -338,7 +338,7 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
       one<IConfigMap>(bare, 'ConfigMap', `${PREFIX}-gpu-worker`).data?.MODEL_DIR,
     ).toBeUndefined()
     const bareContainer = container(one<IDeployment>(bare, 'Deployment', `${PREFIX}-gpu-worker`))
-    expect(bareContainer.volumeMounts?.map((m) => m.name)).toEqual(['data', 'tmp'])
+    expect(bareContainer.volumeMounts?.map((m) => m.name)).toEqual(['data', 'tmp', 'mockups'])
   })
 
   test('secrets reach the pods only through secretKeyRef, from an existing Secret or the chart-made one', () => {
@@ -371,7 +371,46 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
     )
   })
 
-  test('pods run as non-root on a read-only root filesystem, writing only to emptyDirs', () => {
+  test('core and the gpu-worker share one volume for mock-up images, and MOCKUP_STORAGE_DIR is on it', () => {
+    for (const [manifests, mountPath, source] of [
+      [
+        renders.defaults!,
+        '/srv/mockups',
+        { persistentVolumeClaim: { claimName: 'mockup-images' } },
+      ],
+      [
+        renders.allOptions!,
+        '/srv/mockup-images',
+        { nfs: { server: 'nfs.example.internal', path: '/exports/mockups' } },
+      ],
+    ] as const) {
+      // The every-option values rename the release: find components by suffix.
+      const named = <T>(kind: string, component: string) =>
+        manifests.find((m) => m.kind === kind && m.metadata.name.endsWith(`-${component}`)) as T
+      for (const component of ['core', 'gpu-worker']) {
+        const d = named<IDeployment>('Deployment', component)
+        expect(container(d).volumeMounts).toContainEqual({ name: 'mockups', mountPath })
+        expect(d.spec!.template.spec!.volumes).toContainEqual({ name: 'mockups', ...source })
+        expect(named<IConfigMap>('ConfigMap', component).data?.MOCKUP_STORAGE_DIR).toBe(mountPath)
+      }
+      for (const component of ['edge', 'signal-ingestion']) {
+        const d = named<IDeployment | undefined>('Deployment', component)
+        const volumes = d?.spec?.template.spec?.volumes?.map((v) => v.name) ?? []
+        expect(volumes).not.toContain('mockups')
+      }
+    }
+    // No shared volume: nothing mounted, and the services keep their default directory.
+    const bare = render(['--set', 'mockupStorage.claimName='])
+    for (const component of ['core', 'gpu-worker']) {
+      const d = one<IDeployment>(bare, 'Deployment', `${PREFIX}-${component}`)
+      expect(container(d).volumeMounts?.map((m) => m.name)).not.toContain('mockups')
+      expect(
+        one<IConfigMap>(bare, 'ConfigMap', `${PREFIX}-${component}`).data?.MOCKUP_STORAGE_DIR,
+      ).toBeUndefined()
+    }
+  })
+
+  test('pods run as non-root on a read-only root filesystem, writing only to emptyDirs and the image volume', () => {
     for (const d of all<IDeployment>(renders.defaults!, 'Deployment')) {
       const pod = d.spec!.template.spec!
       expect(pod.securityContext?.runAsNonRoot).toBe(true)
@@ -384,7 +423,8 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
       })
       expect(c.workingDir).toBe('/app')
       const writable = (c.volumeMounts ?? []).filter((m) => !m.readOnly).map((m) => m.mountPath)
-      expect(writable).toEqual(['/app/.data', '/tmp'])
+      const sharesImages = ['core', 'gpu-worker'].some((n) => d.metadata?.name === `${PREFIX}-${n}`)
+      expect(writable).toEqual(['/app/.data', '/tmp', ...(sharesImages ? ['/srv/mockups'] : [])])
       for (const name of ['data', 'tmp']) {
         expect(pod.volumes?.find((v) => v.name === name)?.emptyDir).toBeDefined()
       }

@@ -112,6 +112,9 @@ annotation, so a config change rolls exactly the pods that read it.
 {{- if eq .component "core" -}}
 {{- $_ := set $data "CORE_WORKERS" $c.workers -}}
 {{- end -}}
+{{- if and (has .component (list "core" "gpu-worker")) (include "mockup-platform.mockupVolume" $root.Values.mockupStorage) -}}
+{{- $_ := set $data "MOCKUP_STORAGE_DIR" $root.Values.mockupStorage.mountPath -}}
+{{- end -}}
 {{- if and (eq .component "gpu-worker") (include "mockup-platform.modelVolume" $c) -}}
 {{- $_ := set $data "MODEL_DIR" (trimSuffix "/" (printf "%s/%s" $c.model.mountPath (default "" $c.model.path))) -}}
 {{- end -}}
@@ -148,5 +151,17 @@ the claim `model.claimName`, else nothing.
 {{- toYaml .model.volume -}}
 {{- else if .model.claimName -}}
 {{- toYaml (dict "persistentVolumeClaim" (dict "claimName" .model.claimName "readOnly" true)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The shared mock-up image volume source as YAML: `mockupStorage.volume` when
+set, else the claim `mockupStorage.claimName`, else nothing.
+*/}}
+{{- define "mockup-platform.mockupVolume" -}}
+{{- if .volume -}}
+{{- toYaml .volume -}}
+{{- else if .claimName -}}
+{{- toYaml (dict "persistentVolumeClaim" (dict "claimName" .claimName)) -}}
 {{- end -}}
 {{- end -}}
