@@ -40,18 +40,11 @@ Control) serves static assets, <origin-domain> (the edge API, HTTPS) serves
 EOF
 }
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() {
-  local status=$1
-  shift
-  log "$*"
-  exit "$status"
-}
-usage_error() {
-  log "$*"
-  usage
-  exit 2
-}
+# This script's folder, found without dirname (the tests run it on a bare PATH).
+HERE=.
+[[ ${BASH_SOURCE[0]} == */* ]] && HERE=${BASH_SOURCE[0]%/*}
+# shellcheck source-path=SCRIPTDIR source=cdn/common.sh
+source "$HERE/cdn/common.sh"
 
 # ---------------------------------------------------------------- validation
 
@@ -78,21 +71,6 @@ valid_domain() {
 valid_region() { [[ $1 =~ ^[a-z]{2}(-[a-z]+)+-[0-9]$ ]]; }
 
 # ---------------------------------------------------------------- aws
-
-require_aws() {
-  command -v aws >/dev/null 2>&1 ||
-    die 127 "the AWS CLI (aws) is not on PATH: install it (https://aws.amazon.com/cli/ or apt-get install awscli)"
-}
-
-ACCOUNT=
-# Fails fast, before anything is created, when there are no usable credentials.
-require_credentials() {
-  local err
-  if ! ACCOUNT=$(aws sts get-caller-identity --query Account --output text 2>"$WORK/sts.err"); then
-    err=$(tr '\n' ' ' <"$WORK/sts.err")
-    die 3 "the AWS CLI is not configured: 'aws sts get-caller-identity' failed (${err% }). Run 'aws configure' or set AWS_PROFILE / AWS_ACCESS_KEY_ID."
-  fi
-}
 
 # aws_call NAME ARGS...: runs aws, stdout captured by the caller; on failure
 # says which call failed with the CLI's own message.

@@ -26,18 +26,11 @@ Example: $PROG E2QWRUHAPOMQZL /index.html '/assets/*'
 EOF
 }
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() {
-  local status=$1
-  shift
-  log "$*"
-  exit "$status"
-}
-usage_error() {
-  log "$*"
-  usage
-  exit 2
-}
+# This script's folder, found without dirname (the tests run it on a bare PATH).
+HERE=.
+[[ ${BASH_SOURCE[0]} == */* ]] && HERE=${BASH_SOURCE[0]%/*}
+# shellcheck source-path=SCRIPTDIR source=cdn/common.sh
+source "$HERE/cdn/common.sh"
 
 valid_distribution_id() { [[ $1 =~ ^E[A-Z0-9]{5,20}$ ]]; }
 
@@ -66,17 +59,6 @@ invalidation_batch() {
   done
   printf '{\n  "Paths": { "Quantity": %d, "Items": [%s] },\n  "CallerReference": "%s"\n}\n' \
     "$#" "$items" "$reference"
-}
-
-require_aws() {
-  command -v aws >/dev/null 2>&1 ||
-    die 127 "the AWS CLI (aws) is not on PATH: install it (https://aws.amazon.com/cli/ or apt-get install awscli)"
-}
-
-require_credentials() {
-  if ! aws sts get-caller-identity --query Account --output text >/dev/null 2>"$WORK/sts.err"; then
-    die 3 "the AWS CLI is not configured: 'aws sts get-caller-identity' failed ($(tr '\n' ' ' <"$WORK/sts.err")). Run 'aws configure' or set AWS_PROFILE / AWS_ACCESS_KEY_ID."
-  fi
 }
 
 main() {

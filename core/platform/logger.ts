@@ -58,17 +58,26 @@ export function requestLog(logger: Logger): RequestLog {
   // Many requests end in the same millisecond: format its timestamp once.
   let lastMs = 0
   let lastIso = ''
+  // Routes are a small fixed set (patterns, never raw paths): escape each once,
+  // up to a bound in case a caller passes something unbounded.
+  const routeJson = new Map<string, string>()
+  const level = logger.levels.values.info
   return (entry) => {
     if (!logger.isLevelEnabled('info')) return
     // The bindings (service, pid, child bindings) come pre-serialised, with a leading comma.
     const bindings = internals[pino.symbols.chindingsSym] as string
+    let route = routeJson.get(entry.route)
+    if (route === undefined) {
+      route = JSON.stringify(entry.route)
+      if (routeJson.size < 1000) routeJson.set(entry.route, route)
+    }
     const ms = Date.now()
     if (ms !== lastMs) {
       lastMs = ms
       lastIso = new Date(ms).toISOString()
     }
     stream.write(
-      `{"level":${logger.levels.values.info},"time":"${lastIso}"${bindings},"method":"${entry.method}","route":${JSON.stringify(entry.route)},"path":${JSON.stringify(entry.path)},"status":${entry.status},"durationMs":${entry.durationMs},"msg":"request"}\n`,
+      `{"level":${level},"time":"${lastIso}"${bindings},"method":"${entry.method}","route":${route},"path":${JSON.stringify(entry.path)},"status":${entry.status},"durationMs":${entry.durationMs},"msg":"request"}\n`,
     )
   }
 }

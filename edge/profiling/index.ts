@@ -109,12 +109,13 @@ export function addProfiling<E extends Env>(app: Hono<E>, options: ProfilingOpti
     log({ method, route, path, status, durationMs: round(ms) })
   }
 
-  // No closure per request: the synchronous path allocates nothing but the log entry.
-  app.fetch = (request, ...rest) => {
+  // No closure per request: the synchronous path allocates only the log entry.
+  // Named parameters, not a rest array: nothing allocated per request.
+  app.fetch = (request, env, executionCtx) => {
     const start = now()
     let answer: Response | Promise<Response>
     try {
-      answer = fetch(request, ...rest)
+      answer = fetch(request, env, executionCtx)
     } catch (error) {
       // No error handler answered: the server turns this into a 500.
       record(request, 500, start)
