@@ -32,6 +32,7 @@ await runService({
       db,
       cache,
       ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
+      cacheTimeoutMs: config.SCORE_CACHE_TIMEOUT_MS,
       l1:
         config.SCORE_L1_TTL_MS > 0
           ? { maxEntries: config.SCORE_L1_MAX_ENTRIES, ttlMs: config.SCORE_L1_TTL_MS }

@@ -44,6 +44,8 @@ export const edgeAppFields = {
   /** In-process L1 lifetime; 0 turns the L1 off. */
   SCORE_L1_TTL_MS: wholeNumber(0, 3_600_000).default(2000),
   SCORE_L1_MAX_ENTRIES: wholeNumber(1, 1_000_000).default(10_000),
+  /** Deadline of one cache call; past it /score answers from the database (`X-Cache: BYPASS`). */
+  SCORE_CACHE_TIMEOUT_MS: wholeNumber(1, 60_000).default(250),
   /**
    * Prepended to every cache key. Upstash's REST API has no per-connection
    * key prefix, so this is how deployments (and test files) share one Redis.

@@ -24,6 +24,7 @@ describe('loadEdgeConfig', () => {
       SCORE_CACHE_TTL_SECONDS: 300,
       SCORE_L1_TTL_MS: 2000,
       SCORE_L1_MAX_ENTRIES: 10_000,
+      SCORE_CACHE_TIMEOUT_MS: 250,
       SCORE_CACHE_PREFIX: '',
       EDGE_CACHE: 'upstash',
       EDGE_DB: 'neon',

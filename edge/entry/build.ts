@@ -52,6 +52,7 @@ export function buildEdgeApp(
     db,
     cache: cacheOf(config),
     ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
+    cacheTimeoutMs: config.SCORE_CACHE_TIMEOUT_MS,
     l1:
       config.SCORE_L1_TTL_MS > 0
         ? { maxEntries: config.SCORE_L1_MAX_ENTRIES, ttlMs: config.SCORE_L1_TTL_MS }

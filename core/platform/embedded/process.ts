@@ -14,14 +14,23 @@ export interface ServerProcess {
   stop: (graceMs?: number) => Promise<void>
 }
 
-/** Spawns `command` and keeps its last 50 lines of output. */
+/**
+ * Spawns `command` and keeps its last 50 lines of output. The server gets its
+ * own process group: a terminal's Ctrl-C signals the whole foreground group,
+ * and the databases must outlive the services that drain into them; whoever
+ * started the server stops it last.
+ */
 export function spawnServer(
   command: string,
   args: string[],
   options: SpawnOptions & { stopSignal?: NodeJS.Signals } = {},
 ): ServerProcess {
   const { stopSignal = 'SIGTERM', ...spawnOptions } = options
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions })
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    ...spawnOptions,
+  })
   const lines: string[] = []
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString().split('\n').filter(Boolean))
