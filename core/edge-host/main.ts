@@ -8,7 +8,7 @@
  */
 import { createEdgeApp } from '../../edge/app.ts'
 import { scoreGetEtag } from '../../edge/gateway/index.ts'
-import { createScoreService } from '../../edge/score/index.ts'
+import { createScoreService, scoreSettings } from '../../edge/score/index.ts'
 import { listen } from '../platform/http/listen.ts'
 import { requestLog } from '../platform/logger.ts'
 import { runService } from '../platform/service.ts'
@@ -31,12 +31,7 @@ await runService({
     const score = createScoreService({
       db,
       cache,
-      ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
-      cacheTimeoutMs: config.SCORE_CACHE_TIMEOUT_MS,
-      l1:
-        config.SCORE_L1_TTL_MS > 0
-          ? { maxEntries: config.SCORE_L1_MAX_ENTRIES, ttlMs: config.SCORE_L1_TTL_MS }
-          : false,
+      ...scoreSettings(config),
       countCacheRequest: scoreCacheCounter(metrics.registry),
       onError: (err, where) => logger.warn({ err, where }, 'score dependency failed'),
       // The validator cache: conditional score.get calls are answered from this tag.

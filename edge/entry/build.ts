@@ -13,7 +13,7 @@ import { scoreGetEtag } from '../gateway/index.ts'
 import { createConsoleLogger } from '../log/index.ts'
 import type { ObserveDuration } from '../profiling/index.ts'
 import { memoryRateLimitStore, upstashRateLimitStore } from '../rate-limit/index.ts'
-import { createScoreService } from '../score/index.ts'
+import { createScoreService, scoreSettings } from '../score/index.ts'
 
 /** Options of {@link buildEdgeApp}. */
 export interface BuildEdgeAppOptions {
@@ -51,12 +51,7 @@ export function buildEdgeApp(
   const score = createScoreService({
     db,
     cache: cacheOf(config),
-    ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
-    cacheTimeoutMs: config.SCORE_CACHE_TIMEOUT_MS,
-    l1:
-      config.SCORE_L1_TTL_MS > 0
-        ? { maxEntries: config.SCORE_L1_MAX_ENTRIES, ttlMs: config.SCORE_L1_TTL_MS }
-        : false,
+    ...scoreSettings(config),
     onError: (err, where) => logger.warn({ err, where }, 'score dependency failed'),
     // The validator cache: conditional score.get calls are answered from this tag.
     etagOf: scoreGetEtag,

@@ -16,4 +16,5 @@ export {
   type ScoreService,
   type ScoreServiceOptions,
 } from './service.ts'
+export { type ScoreConfig, scoreSettings } from './settings.ts'
 export { SCORE_SQL, type ScoreRow } from './sql.ts'
