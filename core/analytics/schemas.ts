@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import { RANKING_METRICS } from '../../edge/analytics/ranking.ts'
 import { PRODUCTS } from '../../edge/score/index.ts'
+import { keysetCursor } from '../../edge/validation/keyset-cursor.ts'
 
 const DAY_MS = 86_400_000
 /** Longest period any query may cover. */
@@ -54,36 +55,11 @@ export const summaryInput = z
   })
   .and(period(MAX_SPAN_DAYS))
 
-/** An opaque keyset cursor: base64url of `[value, designId]`. */
-const cursor = z
-  .string()
-  .max(200)
-  .transform((text, ctx) => {
-    try {
-      const parsed: unknown = JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/')))
-      if (
-        Array.isArray(parsed) &&
-        parsed.length === 2 &&
-        typeof parsed[0] === 'string' &&
-        /^-?\d+(\.\d+)?$/.test(parsed[0]) &&
-        Number.isSafeInteger(parsed[1])
-      ) {
-        return { value: parsed[0], id: parsed[1] as number }
-      }
-    } catch {
-      // Falls through to the issue below.
-    }
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' })
-    return z.NEVER
-  })
-
-/** Encodes a keyset cursor. */
-export function encodeCursor(value: string, designId: number): string {
-  return btoa(JSON.stringify([value, designId]))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
-}
+/** An opaque keyset cursor of `[value, designId]`; the value is a decimal. */
+const cursor = keysetCursor((key) => /^-?\d+(\.\d+)?$/.test(key)).transform(({ key, id }) => ({
+  value: key,
+  id,
+}))
 
 /** `GET /analytics/top?metric=&from=&to=&limit=&cursor=` */
 export const topInput = z

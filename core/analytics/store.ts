@@ -5,6 +5,7 @@
  */
 import type pg from 'pg'
 import type { RankingMetric } from '../../edge/analytics/ranking.ts'
+import { encodeKeysetCursor } from '../../edge/validation/keyset-cursor.ts'
 import {
   DESIGN_DAILY_SERIES,
   DESIGN_EXISTS,
@@ -12,7 +13,6 @@ import {
   DESIGN_SUMMARY,
   topDesignsSql,
 } from './queries.ts'
-import { encodeCursor } from './schemas.ts'
 
 /** The figures reported for a design or a bucket. */
 export interface Figures {
@@ -94,7 +94,9 @@ export function createAnalyticsStore(pool: pg.Pool) {
         })),
         // One extra row was fetched to know whether another page exists.
         nextCursor:
-          rows.length > limit && last ? encodeCursor(last.value, Number(last.design_id)) : null,
+          rows.length > limit && last
+            ? encodeKeysetCursor(last.value, Number(last.design_id))
+            : null,
       }
     },
 

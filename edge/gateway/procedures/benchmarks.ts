@@ -7,6 +7,7 @@
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import type { SqlClient } from '../../db/types.ts'
+import { encodeKeysetCursor, keysetCursor } from '../../validation/keyset-cursor.ts'
 import { publicProcedure, router } from '../trpc.ts'
 import { BENCHMARK_HISTORY_SQL, type BenchmarkRow } from './benchmarks-sql.ts'
 
@@ -32,33 +33,10 @@ export const benchmarkHistoryOutput = z.object({
   nextCursor: z.string().nullable(),
 })
 
-const encodeCursor = (ranAt: string, id: number) =>
-  btoa(JSON.stringify([ranAt, id]))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
-
-/** An opaque keyset cursor: base64url of `[ranAt, id]`. */
-const cursorSchema = z
-  .string()
-  .max(200)
-  .transform((text, ctx) => {
-    try {
-      const parsed: unknown = JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/')))
-      if (
-        Array.isArray(parsed) &&
-        typeof parsed[0] === 'string' &&
-        !Number.isNaN(Date.parse(parsed[0])) &&
-        Number.isSafeInteger(parsed[1])
-      ) {
-        return { ranAt: parsed[0], id: parsed[1] as number }
-      }
-    } catch {
-      // Falls through to the issue below.
-    }
-    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' })
-    return z.NEVER
-  })
+/** An opaque keyset cursor of `[ranAt, id]`. */
+const cursorSchema = keysetCursor((key) => !Number.isNaN(Date.parse(key))).transform(
+  ({ key, id }) => ({ ranAt: key, id }),
+)
 
 const iso = (value: Date | string) => new Date(value).toISOString()
 const l1Of = (row: BenchmarkRow) =>
@@ -128,7 +106,7 @@ export function benchmarksRouter(db: SqlClient) {
           items: page.map(toRun),
           nextCursor:
             rows.length > input.limit && last
-              ? encodeCursor(last.cursor_at, Number(last.id))
+              ? encodeKeysetCursor(last.cursor_at, Number(last.id))
               : null,
         }
       }),
