@@ -20,7 +20,7 @@ import type { KeyValueCache } from '../../edge/cache/index.ts'
 import { loadEdgeConfig } from '../../edge/config/index.ts'
 import { buildEdgeApp } from '../../edge/entry/build.ts'
 import { createConsoleLogger } from '../../edge/log/index.ts'
-import { createScoreService } from '../../edge/score/index.ts'
+import { createScoreService, scoreSettings } from '../../edge/score/index.ts'
 
 const [mode, port] = process.argv.slice(2)
 if ((mode !== 'bridged' && mode !== 'direct') || !port) {
@@ -47,11 +47,7 @@ function directApp() {
   const score = createScoreService({
     db: pgSql(pool),
     cache,
-    ttlSeconds: config.SCORE_CACHE_TTL_SECONDS,
-    l1:
-      config.SCORE_L1_TTL_MS > 0
-        ? { maxEntries: config.SCORE_L1_MAX_ENTRIES, ttlMs: config.SCORE_L1_TTL_MS }
-        : false,
+    ...scoreSettings(config),
     onError: (err, where) => logger.warn({ err, where }, 'score dependency failed'),
   })
   return createEdgeApp({ logger, observe: () => {}, score })
