@@ -2,15 +2,16 @@
  * @module
  * The node:cluster primary of core: forks `CORE_WORKERS` HTTP workers,
  * restarts one that dies (with back-off), serves ONE `/metrics` aggregating
- * every worker (prom-client's AggregatorRegistry, each metric with its own
- * aggregator: sums for counters and pool sizes, max for shared backlogs,
- * averages for event-loop lag), and on SIGTERM stops the workers, which drain
- * their in-flight requests, then exits 0.
+ * the workers that are listening (each metric with its own aggregator: sums
+ * for counters and pool sizes, max for shared backlogs, averages for
+ * event-loop lag; a worker booting or dying is left out rather than failing
+ * the scrape), and on SIGTERM stops the workers, which drain their in-flight
+ * requests, then exits 0.
  */
 import cluster, { type Worker } from 'node:cluster'
-import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client'
+import { Counter, Gauge, Registry } from 'prom-client'
 import type { Logger } from '../platform/logger.ts'
-import { startMetricsServer } from '../platform/metrics/index.ts'
+import { startMetricsServer, workersMetrics } from '../platform/metrics/index.ts'
 import { RestartBackoff } from './backoff.ts'
 
 /** Options of {@link runPrimary}. */
@@ -25,7 +26,6 @@ export interface PrimaryOptions {
 /** Runs the primary until SIGTERM/SIGINT. */
 export async function runPrimary(options: PrimaryOptions): Promise<void> {
   const { logger } = options
-  const aggregator = new AggregatorRegistry()
   const own = new Registry()
   const restarts = new Counter({
     name: 'cluster_worker_restarts_total',
@@ -40,6 +40,11 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     collect() {
       this.set(listening.size)
     },
+  })
+  const scraped = new Gauge({
+    name: 'cluster_workers_scraped',
+    help: 'Core workers whose metrics the last /metrics aggregated',
+    registers: [own],
   })
   const backoff = new RestartBackoff()
   const started = new Map<number, number>()
@@ -70,9 +75,16 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   const server = await startMetricsServer({
     port: options.metricsPort,
     logger,
-    contentType: aggregator.contentType,
-    // Workers' metrics aggregated, then the primary's own (no name is shared).
-    metrics: async () => `${await aggregator.clusterMetrics()}\n${await own.metrics()}`,
+    contentType: own.contentType,
+    // Listening workers' metrics aggregated, then the primary's own (no name is shared).
+    metrics: async () => {
+      const workers = Object.values(cluster.workers ?? {}).filter(
+        (w): w is Worker => w !== undefined && listening.has(w.id),
+      )
+      const { registry, answered } = await workersMetrics(workers)
+      scraped.set(answered)
+      return `${await registry.metrics()}\n${await own.metrics()}`
+    },
     readiness: [
       {
         name: 'workers',

@@ -1,6 +1,6 @@
 /** @module The process registry, the request histogram and the metrics server. */
 
-export { exposeToPrimary } from './cluster-worker.ts'
+export { exposeToPrimary, type WorkersMetrics, workersMetrics } from './cluster-worker.ts'
 export {
   QUEUE_STATES,
   type QueueCollectorOptions,
