@@ -183,12 +183,10 @@ behaviour_tail() {
 EOF
 }
 
-# Static assets: cached by path alone (no query string, headers or cookies),
-# one hour unless the object's own Cache-Control says otherwise.
-default_behaviour() {
-  cat <<EOF
-    "DefaultCacheBehavior": {
-      "TargetOriginId": "$S3_ORIGIN_ID",
+# GET/HEAD over HTTPS, cached by path alone (no query string, headers or
+# cookies): the bucket's behaviours, static assets and the denied paths.
+read_only_request() {
+  cat <<'EOF'
       "ViewerProtocolPolicy": "redirect-to-https",
       "Compress": true,
       "AllowedMethods": {
@@ -202,6 +200,16 @@ default_behaviour() {
         "QueryStringCacheKeys": { "Quantity": 0 }
       },
       "MinTTL": 0,
+EOF
+}
+
+# Static assets: cached by path alone (no query string, headers or cookies),
+# one hour unless the object's own Cache-Control says otherwise.
+default_behaviour() {
+  cat <<EOF
+    "DefaultCacheBehavior": {
+      "TargetOriginId": "$S3_ORIGIN_ID",
+$(read_only_request)
       "DefaultTTL": $DEFAULT_TTL,
       "MaxTTL": $MAX_TTL,
       "FunctionAssociations": { "Quantity": 0 },
@@ -250,19 +258,7 @@ deny_behaviour() {
       {
         "PathPattern": "$pattern",
         "TargetOriginId": "$S3_ORIGIN_ID",
-        "ViewerProtocolPolicy": "redirect-to-https",
-        "Compress": true,
-        "AllowedMethods": {
-          "Quantity": 2, "Items": ["GET", "HEAD"],
-          "CachedMethods": { "Quantity": 2, "Items": ["GET", "HEAD"] }
-        },
-        "ForwardedValues": {
-          "QueryString": false,
-          "Cookies": { "Forward": "none" },
-          "Headers": { "Quantity": 0 },
-          "QueryStringCacheKeys": { "Quantity": 0 }
-        },
-        "MinTTL": 0,
+$(read_only_request | sed 's/^/  /')
         "DefaultTTL": 0,
         "MaxTTL": 0,
         "FunctionAssociations": {

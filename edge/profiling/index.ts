@@ -72,7 +72,7 @@ type Routed = readonly (readonly [readonly [unknown, RouteEntry], unknown])[]
  * matching, a 404 is Hono's notFound (`unmatched`); anything else was answered
  * by that middleware (a mounted handler such as tRPC's `/trpc/*`).
  */
-export function routeLabel(routed: Routed, status: number): string {
+function routeLabel(routed: Routed, status: number): string {
   for (let i = routed.length - 1; i >= 0; i--) {
     const route = (routed[i] as Routed[number])[0][1]
     if (route.method !== 'ALL' || !route.path.endsWith('*')) return route.path
