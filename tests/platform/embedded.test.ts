@@ -40,6 +40,21 @@ describe('embedded servers', () => {
     await expect(new pg.Client(second.url).connect()).rejects.toThrow()
   })
 
+  it.skipIf(process.getuid?.() !== 0)(
+    'Should say, as root, that the postgres user cannot enter a closed folder',
+    async () => {
+      const closed = await mkdtemp(join(tmpdir(), 'embedded-closed-'))
+      try {
+        await chmod(closed, 0o700)
+        await expect(resolvePostgres(undefined, closed)).rejects.toThrow(
+          /"postgres" user, who cannot enter .*embedded-closed-.*chmod o\+x/,
+        )
+      } finally {
+        await rm(closed, { recursive: true, force: true })
+      }
+    },
+  )
+
   it('Should start a private Redis on a free port and stop it', async () => {
     const resolved = await resolveRedis(undefined, dir)
     expect(resolved.source).toMatch(/^private redis-server on port \d+$/)

@@ -55,6 +55,26 @@ async function unprivilegedUser(): Promise<{ uid: number; gid: number } | undefi
   }
 }
 
+/**
+ * As root the cluster runs as `user`, who must be able to enter every folder
+ * above the data folder; a clone in a private folder (mode 700, as mktemp
+ * makes) would otherwise fail deep inside initdb with "Permission denied".
+ */
+async function checkReachable(dataDir: string, user: { uid: number; gid: number }): Promise<void> {
+  const parent = dirname(dataDir)
+  const reachable = await run('test', ['-x', parent], user).then(
+    () => true,
+    () => false,
+  )
+  if (!reachable) {
+    throw new Error(
+      `running as root, PostgreSQL runs as the "postgres" user, who cannot enter ${parent}: ` +
+        'a folder above it is closed to other users (mode 700, as mktemp makes). ' +
+        'Open it to them (chmod o+x on each such folder), work from another folder, or set DATABASE_URL',
+    )
+  }
+}
+
 /** Creates (once) and starts a private cluster; resolves when it accepts connections. */
 export async function startPrivatePostgres(
   options: PrivatePostgresOptions,
@@ -69,7 +89,10 @@ export async function startPrivatePostgres(
   // The parents stay world-traversable: the server may run as another user.
   await mkdir(dirname(dataDir), { recursive: true })
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
-  if (user) await chown(dataDir, user.uid, user.gid)
+  if (user) {
+    await checkReachable(dataDir, user)
+    await chown(dataDir, user.uid, user.gid)
+  }
   const initialised = await access(join(dataDir, 'PG_VERSION')).then(
     () => true,
     () => false,
