@@ -2,9 +2,16 @@
  * @module
  * Overhead of `addProfiling`: throughput of a trivial Hono route with and
  * without it, in one run, logging at info to a file (not silenced).
- * Rounds alternate plain/profiled so drift on a noisy machine hits both.
  *
- *   npx tsx scripts/bench_profiling.ts [--duration 5] [--rounds 3] [--connections 50]
+ * Both servers run at the same time, pinned to the same core, each under its
+ * own wrk (on the other core) for every round. Measured one after the other,
+ * the same server's throughput moved by ±20% between rounds on these shared
+ * machines, more than the overhead being measured; served side by side, both
+ * see the same machine. Each round reports requests per second and the CPU
+ * each server used per request (from /proc); the overhead is the median over
+ * rounds of each round's ratio.
+ *
+ *   npx tsx scripts/bench_profiling.ts [--duration 3] [--rounds 9] [--connections 50]
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -13,13 +20,14 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { freePort } from '../core/platform/embedded/index.ts'
+import { processCpuSeconds } from './bench/process-cpu.ts'
 import { median } from './bench/stats.ts'
-import { requireWrk, runWrk, type WrkResult } from './bench/wrk.ts'
+import { requireWrk, runWrk } from './bench/wrk.ts'
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '9' },
     connections: { type: 'string', default: '50' },
   },
 })
@@ -34,18 +42,29 @@ if (![durationS, rounds, connections].every((n) => Number.isInteger(n) && n > 0)
 const ROOT = resolve(import.meta.dirname, '..')
 const MODES = ['plain', 'profiled'] as const
 type Mode = (typeof MODES)[number]
+/** The servers' core and the load generators' core (where taskset exists). */
+const SERVER_CPU = '1'
+const WRK_CPU = '0'
 
-async function startServer(
-  mode: Mode,
-  logFile: string,
-): Promise<{ child: ChildProcess; port: number }> {
+interface Server {
+  child: ChildProcess
+  port: number
+}
+
+/** One server's share of a round. */
+interface Share {
+  requestsPerSecond: number
+  /** CPU per request in µs; NaN where /proc cannot be read. */
+  cpuUs: number
+}
+
+async function startServer(mode: Mode, logFile: string): Promise<Server> {
   const port = await freePort()
-  // The server gets core 1, wrk core 0 (where taskset exists).
   const child = spawn(
     'taskset',
     [
       '-c',
-      '1',
+      SERVER_CPU,
       process.execPath,
       '--import',
       'tsx',
@@ -61,55 +80,70 @@ async function startServer(
   return { child, port }
 }
 
+/** Loads one server for `seconds` while measuring the CPU it uses. */
+async function load(server: Server, seconds: number, path: string): Promise<Share> {
+  const before = await processCpuSeconds(server.child.pid!)
+  const result = await runWrk({
+    url: `http://127.0.0.1:${server.port}${path}`,
+    durationS: seconds,
+    connections,
+    cpus: WRK_CPU,
+  })
+  const after = await processCpuSeconds(server.child.pid!)
+  const cpuSeconds = before === undefined || after === undefined ? Number.NaN : after - before
+  return {
+    requestsPerSecond: result.requestsPerSecond,
+    cpuUs: (cpuSeconds / result.requests) * 1e6,
+  }
+}
+
+const overhead = (plain: number, profiled: number) => (1 - profiled / plain) * 100
+const cpuOverhead = (plain: number, profiled: number) => (profiled / plain - 1) * 100
+
 await requireWrk()
 const dir = await mkdtemp(join(tmpdir(), 'bench-profiling-'))
 const logFile = join(dir, 'requests.log')
-const results: Record<Mode, WrkResult[]> = { plain: [], profiled: [] }
+const results: { plain: Share; profiled: Share }[] = []
+const servers: Server[] = []
 try {
-  const servers = {
-    plain: await startServer('plain', logFile),
-    profiled: await startServer('profiled', logFile),
-  }
+  const plain = await startServer('plain', logFile)
+  const profiled = await startServer('profiled', logFile)
+  servers.push(plain, profiled)
   // Warm-up: JIT both servers before measuring.
-  for (const mode of MODES) {
-    await runWrk({
-      url: `http://127.0.0.1:${servers[mode].port}/ping/1`,
-      durationS: 2,
-      connections,
-      cpus: '0',
-    })
-  }
+  await Promise.all(servers.map((server) => load(server, 2, '/ping/0')))
   for (let round = 1; round <= rounds; round++) {
-    for (const mode of round % 2 ? MODES : [...MODES].reverse()) {
-      const result = await runWrk({
-        url: `http://127.0.0.1:${servers[mode].port}/ping/${round}`,
-        durationS,
-        connections,
-        cpus: '0',
-      })
-      results[mode].push(result)
-      process.stdout.write(
-        `round ${round}/${rounds} ${mode.padEnd(8)} ${result.requestsPerSecond.toFixed(0)} req/s  p50 ${result.latencyP50Ms.toFixed(2)} ms  p99 ${result.latencyP99Ms.toFixed(2)} ms\n`,
-      )
-    }
+    const [p, q] = await Promise.all([
+      load(plain, durationS, `/ping/${round}`),
+      load(profiled, durationS, `/ping/${round}`),
+    ])
+    results.push({ plain: p, profiled: q })
+    process.stdout.write(
+      `round ${round}/${rounds}  plain ${p.requestsPerSecond.toFixed(0)} req/s ${p.cpuUs.toFixed(1)} µs CPU/req  ` +
+        `profiled ${q.requestsPerSecond.toFixed(0)} req/s ${q.cpuUs.toFixed(1)} µs CPU/req  ` +
+        `overhead ${overhead(p.requestsPerSecond, q.requestsPerSecond).toFixed(1)}% (CPU ${cpuOverhead(p.cpuUs, q.cpuUs).toFixed(1)}%)\n`,
+    )
   }
-  for (const { child } of Object.values(servers)) child.kill('SIGTERM')
 } finally {
+  for (const { child } of servers) child.kill('SIGTERM')
+  await Promise.all(servers.map(({ child }) => once(child, 'exit')))
   const logBytes = await stat(logFile).then(
     (s) => s.size,
     () => 0,
   )
   await rm(dir, { recursive: true, force: true })
-  const plain = median(results.plain.map((r) => r.requestsPerSecond))
-  const profiled = median(results.profiled.map((r) => r.requestsPerSecond))
-  if (results.plain.length && results.profiled.length) {
-    const overhead = (1 - profiled / plain) * 100
-    process.stdout.write(`\nPlain:    ${plain.toFixed(0)} req/s (median of ${rounds})\n`)
-    process.stdout.write(`Profiled: ${profiled.toFixed(0)} req/s (median of ${rounds})\n`)
-    // The same cost in time: what a route doing real work pays per request.
-    const perRequestUs = (1 / profiled - 1 / plain) * 1e6
+  if (results.length > 0) {
+    const of = (pick: (r: (typeof results)[number]) => number) => median(results.map(pick))
+    const plainRps = of((r) => r.plain.requestsPerSecond)
+    const profiledRps = of((r) => r.profiled.requestsPerSecond)
+    const throughput = of((r) => overhead(r.plain.requestsPerSecond, r.profiled.requestsPerSecond))
+    const cpu = of((r) => cpuOverhead(r.plain.cpuUs, r.profiled.cpuUs))
+    const cpuUs = of((r) => r.profiled.cpuUs - r.plain.cpuUs)
+    const n = results.length
     process.stdout.write(
-      `Overhead: ${overhead.toFixed(1)}% (goal < 5%), ${perRequestUs.toFixed(1)} µs per request; request log written: ${(logBytes / 1e6).toFixed(1)} MB\n`,
+      `\nPlain:    ${plainRps.toFixed(0)} req/s, ${of((r) => r.plain.cpuUs).toFixed(1)} µs CPU per request (medians of ${n} rounds)\n` +
+        `Profiled: ${profiledRps.toFixed(0)} req/s, ${of((r) => r.profiled.cpuUs).toFixed(1)} µs CPU per request\n` +
+        `Overhead: ${throughput.toFixed(1)}% throughput (goal < 5%), ${cpu.toFixed(1)}% CPU per request (+${cpuUs.toFixed(1)} µs); ` +
+        `request log written: ${(logBytes / 1e6).toFixed(1)} MB\n`,
     )
   }
 }

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { logDestination } from './log-destination.ts'
+import { FLUSH_INTERVAL_MS, logDestination } from './log-destination.ts'
 
 let dir: string
 beforeEach(async () => {
@@ -14,15 +15,20 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
+/** Node's arguments to run `lines` as a module that has `logDestination` imported. */
+function withDestination(...lines: string[]): string[] {
+  const script = ["import { logDestination } from './core/platform/log-destination.ts'", ...lines]
+  return ['--import', 'tsx', '--input-type=module', '-e', script.join('\n')]
+}
+
 describe('logDestination', () => {
-  it('Should write the lines of one turn together, in order, once the turn ends', async () => {
+  it('Should write held lines together, in order, within the flush interval', async () => {
     const file = join(dir, 'a.log')
     const destination = logDestination(file)
     for (let i = 0; i < 3; i++) destination.write(`line ${i}\n`)
-    // Read synchronously: awaiting would itself end the turn.
-    expect(readFileSync(file, 'utf8')).toBe('')
-    // The write was queued for the end of the turn, ahead of this one.
     await new Promise((resolve) => setImmediate(resolve))
+    expect(readFileSync(file, 'utf8')).toBe('')
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS * 3))
     expect(readFileSync(file, 'utf8')).toBe('line 0\nline 1\nline 2\n')
   })
 
@@ -34,21 +40,69 @@ describe('logDestination', () => {
     expect((await readFile(file, 'utf8')).length).toBe(64 * 1024)
   })
 
-  it('Should write pending lines when the process exits in the same turn', async () => {
+  it.each([
+    ['exits', 'process.exit(3)', 3],
+    ['dies of an uncaught exception', "throw new Error('boom')", 1],
+  ])('Should write pending lines when the process %s', async (_, ending, status) => {
     const file = join(dir, 'c.log')
-    const script = [
-      "import { logDestination } from './core/platform/log-destination.ts'",
+    const script = withDestination(
       `logDestination(${JSON.stringify(file)}).write('last words\\n')`,
-      'process.exit(3)',
-    ].join('\n')
-    const child = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      {
-        encoding: 'utf8',
-      },
+      ending,
     )
-    expect(child.status).toBe(3)
+    const child = spawnSync(process.execPath, script, { encoding: 'utf8' })
+    expect(child.status).toBe(status)
     expect(await readFile(file, 'utf8')).toBe('last words\n')
+  })
+
+  it('Should write multi-byte lines and a line larger than a turn intact', async () => {
+    const file = join(dir, 'd.log')
+    const destination = logDestination(file)
+    const wide = `${'€😀é'.repeat(40_000)}\n`
+    destination.write('naïve\n')
+    destination.write(wide)
+    destination.write('fin\n')
+    destination.flushSync()
+    expect(await readFile(file, 'utf8')).toBe(`naïve\n${wide}fin\n`)
+  })
+
+  it('Should wait out a full non-blocking stdout pipe and lose nothing', async () => {
+    // Touching process.stdout makes a piped fd 1 non-blocking (libuv): a write larger than
+    // the pipe's 64 KiB is then partial, and the next one fails with EAGAIN until read.
+    const script = withDestination(
+      'void process.stdout',
+      'const destination = logDestination(1)',
+      "for (let i = 0; i < 4000; i++) destination.write(String(i).padStart(6, '0') + 'x'.repeat(500) + '\\n')",
+      'destination.flushSync()',
+    )
+    const child = spawn(process.execPath, script, { stdio: ['ignore', 'pipe', 'inherit'] })
+    // Let the pipe fill before reading anything.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const [code] = await once(child, 'close')
+    expect(code).toBe(0)
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n')
+    expect(lines.pop()).toBe('')
+    expect(lines).toHaveLength(4000)
+    lines.forEach((line, i) => {
+      expect(line).toBe(`${String(i).padStart(6, '0')}${'x'.repeat(500)}`)
+    })
+  })
+
+  it('Should keep the process running and say so once when its log cannot be written', () => {
+    const script = withDestination(
+      // No such descriptor: every write fails with EBADF.
+      'const destination = logDestination(99)',
+      "destination.write('lost\\n')",
+      'destination.flushSync()',
+      "destination.write('lost too\\n')",
+      'destination.flushSync()',
+      "process.stdout.write('still serving')",
+    )
+    const child = spawnSync(process.execPath, script, { encoding: 'utf8' })
+    expect(child.status).toBe(0)
+    expect(child.stdout).toBe('still serving')
+    expect(child.stderr.match(/log destination 99 failed/g)).toHaveLength(1)
+    expect(child.stderr).toContain('EBADF')
   })
 })

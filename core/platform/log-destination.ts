@@ -1,17 +1,30 @@
 /**
  * @module
- * Where service logs go: pino's sonic-boom on stdout or a file, writing
- * synchronously as pino does by default, with the lines of one event-loop
- * turn joined into one write. With a line per request, sonic-boom's own
- * per-line bookkeeping (it measures its pending chunk on every write) and a
- * syscall per line cost more than the rest of the profiling; one write per
- * turn pays them once. Lines are written before the next turn's I/O, and at
- * exit whatever is pending is written first.
+ * Where service logs go: stdout or a file. With a line per request, a
+ * syscall per line and sonic-boom's per-write bookkeeping (it measures each
+ * chunk, and re-encodes a string chunk after writing it to learn what is
+ * left) cost more than the rest of the profiling. Here lines are held for at
+ * most {@link FLUSH_INTERVAL_MS} or {@link MAX_PENDING_CHARS}, then joined,
+ * encoded once into a reused buffer and written synchronously in one
+ * syscall: the kernel's cost per line falls as writes grow (measured: 200 ns
+ * a line at 20 lines a write, 70 ns at 500). Whatever is pending is written
+ * when the process exits, including on an uncaught exception; only a
+ * SIGKILL can lose the last few milliseconds of lines.
  */
-import { type DestinationStream, pino } from 'pino'
+import { openSync, writeSync } from 'node:fs'
+import type { DestinationStream } from 'pino'
 
-/** Joined lines beyond this are written at once rather than at the end of the turn. */
+/** Pending lines beyond this are written at once. */
 const MAX_PENDING_CHARS = 64 * 1024
+
+/** How long a line may wait for others to share its write. */
+export const FLUSH_INTERVAL_MS = 10
+
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 for 2). */
+const MAX_BYTES_PER_CHAR = 3
+
+/** How long to wait for a full non-blocking pipe (stdout under Kubernetes) to drain. */
+const FULL_PIPE_WAIT_MS = 1
 
 /** A destination that can be flushed synchronously. */
 export interface LogDestination extends DestinationStream {
@@ -29,9 +42,15 @@ process.once('exit', () => {
  * path (appended to).
  */
 export function logDestination(dest: number | string = 1): LogDestination {
-  const sonic = pino.destination({ dest, sync: true })
+  const fd = typeof dest === 'number' ? dest : openSync(dest, 'a')
+  // Sized for a full turn; a larger turn (one huge line) gets a buffer of its own.
+  const buffer = Buffer.allocUnsafeSlow(
+    (MAX_PENDING_CHARS + MAX_PENDING_CHARS / 4) * MAX_BYTES_PER_CHAR,
+  )
   let pending: string[] = []
   let pendingChars = 0
+  let reported = false
+  let timer: NodeJS.Timeout | undefined
 
   const destination: LogDestination = {
     write(line: string): boolean {
@@ -40,18 +59,53 @@ export function logDestination(dest: number | string = 1): LogDestination {
       if (pendingChars >= MAX_PENDING_CHARS) destination.flushSync()
       else if (!unflushed.has(destination)) {
         unflushed.add(destination)
-        setImmediate(destination.flushSync)
+        // Unreferenced: pending lines never keep a process alive; exit writes them.
+        timer = setTimeout(destination.flushSync, FLUSH_INTERVAL_MS).unref()
       }
       return true
     },
     flushSync(): void {
       unflushed.delete(destination)
+      clearTimeout(timer)
       if (pending.length === 0) return
       const joined = pending.length === 1 ? (pending[0] as string) : pending.join('')
+      const bytes =
+        pendingChars * MAX_BYTES_PER_CHAR <= buffer.length
+          ? buffer
+          : Buffer.allocUnsafe(pendingChars * MAX_BYTES_PER_CHAR)
       pending = []
       pendingChars = 0
-      sonic.write(joined)
+      try {
+        writeFully(fd, bytes, bytes.write(joined))
+      } catch (error) {
+        // A log that cannot be written (stdout closed, disk full) must not take the service down.
+        if (!reported) reportFailure(dest, error)
+        reported = true
+      }
     },
   }
   return destination
+}
+
+/** Writes `length` bytes of `bytes` to `fd`, waiting while a non-blocking pipe is full. */
+function writeFully(fd: number, bytes: Buffer, length: number): void {
+  let offset = 0
+  while (offset < length) {
+    try {
+      offset += writeSync(fd, bytes, offset, length - offset)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
+      Atomics.wait(sleeper, 0, 0, FULL_PIPE_WAIT_MS)
+    }
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
+
+function reportFailure(dest: number | string, error: unknown): void {
+  try {
+    writeSync(2, `log destination ${dest} failed, its lines are dropped: ${String(error)}\n`)
+  } catch {
+    // Nowhere left to say it.
+  }
 }

@@ -112,4 +112,49 @@ describe('addProfiling', () => {
     expect(res).toBeInstanceOf(Response)
     expect(observed).toHaveLength(1)
   })
+
+  it('Should label a request made from inside a handler, and the handler, each by its own route', async () => {
+    const { app, observed } = profiledApp()
+    // Synchronous: the inner dispatch runs while the outer one is still matching its route.
+    app.get('/proxy/:id', (c) =>
+      app.fetch(new Request(`http://localhost/api/posts/${c.req.param('id')}`)),
+    )
+    const res = await app.request('/proxy/5')
+    expect(await res.text()).toBe('post')
+    expect(observed.map((o) => o.labels.route)).toEqual(['/api/posts/:id', '/proxy/:id'])
+  })
+
+  it('Should label routes of an app mounted with route() after profiling', async () => {
+    const { app, logger, observed } = profiledApp()
+    const admin = new Hono()
+    admin.get('/users/:name', (c) => c.text(c.req.param('name')))
+    app.route('/admin', admin)
+    const res = await app.request('/admin/users/ada')
+    expect(await res.text()).toBe('ada')
+    expect(observed[0]?.labels).toMatchObject({ route: '/admin/users/:name', status: '200' })
+    expect(logger.lines.at(-1)?.obj).toMatchObject({ path: '/admin/users/ada' })
+  })
+
+  it('Should record a request that fails before routing as an unmatched 500, path without query', () => {
+    const logger = memoryLogger()
+    const observed: RequestLabels[] = []
+    const app = new Hono({
+      getPath: () => {
+        throw new Error('unreadable path')
+      },
+    })
+    addProfiling(app, {
+      service: 'svc',
+      log: logThrough(logger),
+      observe: (labels) => observed.push(labels),
+    })
+    app.get('/ping', (c) => c.text('pong'))
+    expect(() => app.fetch(new Request('http://localhost:8080/ping?token=secret'))).toThrow(
+      'unreadable path',
+    )
+    expect(observed).toEqual([
+      { service: 'svc', method: 'GET', route: UNMATCHED_ROUTE, status: '500' },
+    ])
+    expect(logger.lines[0]?.obj).toMatchObject({ path: '/ping', status: 500 })
+  })
 })

@@ -86,57 +86,101 @@ function routeLabel(routed: Routed, status: number): string {
  * middleware and the error handler's answer, and costs no middleware of its
  * own: Hono keeps its synchronous single-handler path, and a synchronous
  * answer is measured without a promise. Call it before handing `app.fetch` to
- * a server. The route is looked up in the app's router once per request.
+ * a server.
+ *
+ * The route comes from the router's own answer: `app.router` is wrapped so
+ * that the match Hono makes while dispatching (synchronously, before any
+ * handler can await) is kept for this request, instead of parsing the URL
+ * and matching a second time.
  *
  * @example
  * const app = new Hono()
- * addProfiling(app, { service: 'core', logger, observe: metrics.observeRequest })
+ * addProfiling(app, { service: 'core', log: logThrough(logger), observe: metrics.observeRequest })
  */
 export function addProfiling<E extends Env>(app: Hono<E>, options: ProfilingOptions): Hono<E> {
   const { service, log, observe } = options
   const now = options.now ?? (() => performance.now())
   const fetch = app.fetch
+  const router = app.router
 
-  const record = (request: Request, status: number, start: number): void => {
-    const ms = now() - start
-    const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER'
-    const path = app.getPath(request)
-    // Hono answers HEAD with its GET routes.
-    const routed = app.router.match(method === 'HEAD' ? 'GET' : request.method, path)[0]
-    const route = routeLabel(routed, status)
-    observe({ service, method, route, status: String(status) }, ms / 1000)
-    // The log carries the service name in its bindings; the line adds the request.
-    log({ method, route, path, status, durationMs: round(ms) })
+  // The last match of the request being dispatched, and the path it was made on.
+  let routed: Routed | undefined
+  let routedPath = ''
+  app.router = {
+    name: router.name,
+    add: (method, path, handler) => router.add(method, path, handler),
+    // Hono's SmartRouter replaces its own `match` after the first call: look it up each time.
+    match: (method, path) => {
+      const result = router.match(method, path)
+      routed = result[0] as unknown as Routed
+      routedPath = path
+      return result
+    },
   }
 
-  // No closure per request: the synchronous path allocates only the log entry.
+  const record = (
+    method: string,
+    matched: Routed | undefined,
+    path: string,
+    status: number,
+    start: number,
+  ): void => {
+    const ms = now() - start
+    const label = KNOWN_METHODS.has(method) ? method : 'OTHER'
+    const route = matched ? routeLabel(matched, status) : UNMATCHED_ROUTE
+    observe({ service, method: label, route, status: String(status) }, ms / 1000)
+    // The log carries the service name in its bindings; the line adds the request.
+    log({ method: label, route, path, status, durationMs: round(ms) })
+  }
+
   // Named parameters, not a rest array: nothing allocated per request.
   app.fetch = (request, env, executionCtx) => {
     const start = now()
-    let answer: Response | Promise<Response>
+    // Saved and restored so a handler calling `app.fetch` synchronously keeps its own match.
+    const outerRouted = routed
+    const outerPath = routedPath
+    routed = undefined
+    let answer: Response | Promise<Response> | undefined
+    let failure: unknown
     try {
       answer = fetch(request, env, executionCtx)
     } catch (error) {
+      failure = error
+    }
+    const matched = routed
+    // Nothing matched when dispatch failed before routing: take the path from the URL.
+    const path = matched ? routedPath : pathOf(request.url)
+    routed = outerRouted
+    routedPath = outerPath
+    if (answer === undefined) {
       // No error handler answered: the server turns this into a 500.
-      record(request, 500, start)
-      throw error
+      record(request.method, matched, path, 500, start)
+      throw failure
     }
     if (!(answer instanceof Promise)) {
-      record(request, answer.status, start)
+      record(request.method, matched, path, answer.status, start)
       return answer
     }
     return answer.then(
       (res) => {
-        record(request, res.status, start)
+        record(request.method, matched, path, res.status, start)
         return res
       },
       (error: unknown) => {
-        record(request, 500, start)
+        record(request.method, matched, path, 500, start)
         throw error
       },
     )
   }
   return app
+}
+
+/** The path of an absolute URL, without the query string. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  if (start < 0) return '/'
+  const query = url.indexOf('?', start)
+  return url.slice(start, query < 0 ? undefined : query)
 }
 
 function round(ms: number): number {

@@ -1,8 +1,8 @@
 /**
  * @module
  * The server `bench_profiling.ts` measures: a trivial Hono route, with or
- * without `addProfiling` (logging at info to a file, observing into a real
- * prom-client histogram). Run as its own process so the load generator and
+ * without `addProfiling` (logging at info to a file, observing into the
+ * process registry's request histogram). Run as its own process so the load generator and
  * the server do not share an event loop.
  *
  *   node --import tsx scripts/bench/trivial-server.ts <plain|profiled> <port> <log-file>
@@ -20,19 +20,17 @@ if ((mode !== 'plain' && mode !== 'profiled') || !port || !logFile) {
   process.exit(2)
 }
 
+// Both modes are the same service set-up (the services' logger on a file, the
+// process registry with its default metrics); only addProfiling differs.
+const logger = createLogger({
+  service: 'bench',
+  level: 'info',
+  destination: logDestination(logFile),
+})
+const metrics = createProcessMetrics()
 const app = new Hono()
 if (mode === 'profiled') {
-  // The services' logger and request line, on a file instead of stdout.
-  const logger = createLogger({
-    service: 'bench',
-    level: 'info',
-    destination: logDestination(logFile),
-  })
-  addProfiling(app, {
-    service: 'bench',
-    log: requestLog(logger),
-    observe: createProcessMetrics().observeRequest,
-  })
+  addProfiling(app, { service: 'bench', log: requestLog(logger), observe: metrics.observeRequest })
 }
 app.get('/ping/:id', (c) => c.text('pong'))
 const server = await listen(app, Number(port), '127.0.0.1')

@@ -12,6 +12,8 @@ const run = promisify(execFile)
 
 /** One wrk run's result. */
 export interface WrkResult {
+  /** Requests completed in the run. */
+  requests: number
   requestsPerSecond: number
   latencyP50Ms: number
   latencyP99Ms: number
@@ -46,6 +48,7 @@ export function parseWrk(output: string): WrkResult {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output)
   if (!rps) throw new Error(`cannot read wrk output:\n${output}`)
   return {
+    requests: Number(/(\d+) requests in/.exec(output)?.[1] ?? Number.NaN),
     requestsPerSecond: Number(rps[1]),
     latencyP50Ms: ms(/\s50%\s+(\S+)/.exec(output)?.[1] ?? ''),
     latencyP99Ms: ms(/\s99%\s+(\S+)/.exec(output)?.[1] ?? ''),

@@ -24,11 +24,14 @@ function both(observations: [RequestLabels, number][]) {
     buckets: HTTP_DURATION_BUCKETS,
     registers: [ours],
   })
-  for (const [labels, seconds] of observations) {
-    histogram.observe(labels, seconds)
-    fast.observe(labels, seconds)
+  const observeAll = (more: [RequestLabels, number][]) => {
+    for (const [labels, seconds] of more) {
+      histogram.observe(labels, seconds)
+      fast.observe(labels, seconds)
+    }
   }
-  return { reference, ours }
+  observeAll(observations)
+  return { reference, ours, observeAll }
 }
 
 const get = (route: string, status = '200'): RequestLabels => ({
@@ -47,6 +50,10 @@ const OBSERVATIONS: [RequestLabels, number][] = [
   [get('/analytics/:id'), 42],
   [get('/analytics/:id'), 10],
   [{ ...get('/score'), method: 'POST' }, 0.07],
+  // New label sets under values seen before: exposed in the order first observed.
+  [get('/score', '404'), 0.01],
+  [{ ...get('/score'), service: 'edge' }, 0.002],
+  [get('/score'), 0.004],
 ]
 
 describe('RequestHistogram', () => {
@@ -68,10 +75,16 @@ describe('RequestHistogram', () => {
   })
 
   it('Should start over after a registry reset', async () => {
-    const { reference, ours } = both(OBSERVATIONS)
+    const { reference, ours, observeAll } = both(OBSERVATIONS)
     reference.resetMetrics()
     ours.resetMetrics()
     expect(await ours.metrics()).toBe(await reference.metrics())
     expect(await ours.metrics()).not.toContain('_count')
+    // And counts from zero again.
+    observeAll(OBSERVATIONS.slice(0, 3))
+    expect(await ours.metrics()).toBe(await reference.metrics())
+    expect(await ours.metrics()).toContain(
+      `${NAME}_count{service="core",method="GET",route="/score",status="200"} 3`,
+    )
   })
 })
