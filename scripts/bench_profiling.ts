@@ -3,13 +3,16 @@
  * Overhead of `addProfiling`: throughput of a trivial Hono route with and
  * without it, in one run, logging at info to a file (not silenced).
  *
- * Both servers run at the same time, pinned to the same core, each under its
+ * The servers run at the same time, pinned to the same core, each under its
  * own wrk (on the other core) for every round. Measured one after the other,
  * the same server's throughput moved by ±20% between rounds on these shared
- * machines, more than the overhead being measured; served side by side, both
+ * machines, more than the overhead being measured; served side by side, all
  * see the same machine. Each round reports requests per second and the CPU
- * each server used per request (from /proc); the overhead is the median over
- * rounds of each round's ratio.
+ * each server used per request (from /proc); an overhead is the median over
+ * rounds of each round's ratio. A third server, `floor`, times each request
+ * and writes one fixed line of the same length to the same log, formatting
+ * and observing nothing: what a line per request costs before any of the
+ * profiling's own work.
  *
  *   npx tsx scripts/bench_profiling.ts [--duration 3] [--rounds 9] [--connections 50]
  */
@@ -40,7 +43,7 @@ if (![durationS, rounds, connections].every((n) => Number.isInteger(n) && n > 0)
 }
 
 const ROOT = resolve(import.meta.dirname, '..')
-const MODES = ['plain', 'profiled'] as const
+const MODES = ['plain', 'profiled', 'floor'] as const
 type Mode = (typeof MODES)[number]
 /** The servers' core and the load generators' core (where taskset exists). */
 const SERVER_CPU = '1'
@@ -103,47 +106,57 @@ const cpuOverhead = (plain: number, profiled: number) => (profiled / plain - 1) 
 await requireWrk()
 const dir = await mkdtemp(join(tmpdir(), 'bench-profiling-'))
 const logFile = join(dir, 'requests.log')
-const results: { plain: Share; profiled: Share }[] = []
-const servers: Server[] = []
+const results: Record<Mode, Share>[] = []
+const servers = new Map<Mode, Server>()
 try {
-  const plain = await startServer('plain', logFile)
-  const profiled = await startServer('profiled', logFile)
-  servers.push(plain, profiled)
-  // Warm-up: JIT both servers before measuring.
-  await Promise.all(servers.map((server) => load(server, 2, '/ping/0')))
+  for (const mode of MODES) servers.set(mode, await startServer(mode, logFile))
+  // Warm-up: JIT the servers before measuring.
+  await Promise.all([...servers.values()].map((server) => load(server, 2, '/ping/0')))
   for (let round = 1; round <= rounds; round++) {
-    const [p, q] = await Promise.all([
-      load(plain, durationS, `/ping/${round}`),
-      load(profiled, durationS, `/ping/${round}`),
-    ])
-    results.push({ plain: p, profiled: q })
+    // Whose load starts first rotates: the order showed a bias of its own.
+    const order = MODES.map((_, i) => MODES[(i + round) % MODES.length] as Mode)
+    const shares = await Promise.all(
+      order.map((mode) => load(servers.get(mode)!, durationS, `/ping/${round}`)),
+    )
+    const result = Object.fromEntries(order.map((mode, i) => [mode, shares[i]])) as Record<
+      Mode,
+      Share
+    >
+    results.push(result)
+    const { plain, profiled, floor } = result
     process.stdout.write(
-      `round ${round}/${rounds}  plain ${p.requestsPerSecond.toFixed(0)} req/s ${p.cpuUs.toFixed(1)} µs CPU/req  ` +
-        `profiled ${q.requestsPerSecond.toFixed(0)} req/s ${q.cpuUs.toFixed(1)} µs CPU/req  ` +
-        `overhead ${overhead(p.requestsPerSecond, q.requestsPerSecond).toFixed(1)}% (CPU ${cpuOverhead(p.cpuUs, q.cpuUs).toFixed(1)}%)\n`,
+      `round ${round}/${rounds}  ${MODES.map((mode) => `${mode} ${result[mode].requestsPerSecond.toFixed(0)} req/s ${result[mode].cpuUs.toFixed(1)} µs`).join('  ')}  ` +
+        `overhead ${overhead(plain.requestsPerSecond, profiled.requestsPerSecond).toFixed(1)}% (floor ${overhead(plain.requestsPerSecond, floor.requestsPerSecond).toFixed(1)}%)\n`,
     )
   }
 } finally {
-  for (const { child } of servers) child.kill('SIGTERM')
-  await Promise.all(servers.map(({ child }) => once(child, 'exit')))
+  for (const { child } of servers.values()) child.kill('SIGTERM')
+  await Promise.all([...servers.values()].map(({ child }) => once(child, 'exit')))
   const logBytes = await stat(logFile).then(
     (s) => s.size,
     () => 0,
   )
   await rm(dir, { recursive: true, force: true })
-  if (results.length > 0) {
-    const of = (pick: (r: (typeof results)[number]) => number) => median(results.map(pick))
-    const plainRps = of((r) => r.plain.requestsPerSecond)
-    const profiledRps = of((r) => r.profiled.requestsPerSecond)
-    const throughput = of((r) => overhead(r.plain.requestsPerSecond, r.profiled.requestsPerSecond))
-    const cpu = of((r) => cpuOverhead(r.plain.cpuUs, r.profiled.cpuUs))
-    const cpuUs = of((r) => r.profiled.cpuUs - r.plain.cpuUs)
-    const n = results.length
-    process.stdout.write(
-      `\nPlain:    ${plainRps.toFixed(0)} req/s, ${of((r) => r.plain.cpuUs).toFixed(1)} µs CPU per request (medians of ${n} rounds)\n` +
-        `Profiled: ${profiledRps.toFixed(0)} req/s, ${of((r) => r.profiled.cpuUs).toFixed(1)} µs CPU per request\n` +
-        `Overhead: ${throughput.toFixed(1)}% throughput (goal < 5%), ${cpu.toFixed(1)}% CPU per request (+${cpuUs.toFixed(1)} µs); ` +
-        `request log written: ${(logBytes / 1e6).toFixed(1)} MB\n`,
-    )
+  if (results.length > 0) report(logBytes)
+}
+
+function report(logBytes: number): void {
+  const of = (pick: (r: Record<Mode, Share>) => number) => median(results.map(pick))
+  const line = (mode: Mode, label: string) => {
+    const rps = of((r) => r[mode].requestsPerSecond)
+    const cpu = of((r) => r[mode].cpuUs)
+    if (mode === 'plain')
+      return `${label} ${rps.toFixed(0)} req/s, ${cpu.toFixed(1)} µs CPU per request\n`
+    const thr = of((r) => overhead(r.plain.requestsPerSecond, r[mode].requestsPerSecond))
+    const cpuPct = of((r) => cpuOverhead(r.plain.cpuUs, r[mode].cpuUs))
+    const cpuUs = of((r) => r[mode].cpuUs - r.plain.cpuUs)
+    return `${label} ${rps.toFixed(0)} req/s, ${cpu.toFixed(1)} µs CPU per request: overhead ${thr.toFixed(1)}% throughput, ${cpuPct.toFixed(1)}% CPU (+${cpuUs.toFixed(1)} µs)\n`
   }
+  process.stdout.write(
+    `\nMedians of ${results.length} rounds, servers side by side on one core:\n` +
+      line('plain', 'Plain:   ') +
+      line('profiled', 'Profiled:') +
+      line('floor', 'Floor:   ') +
+      `Goal: profiled overhead < 5% of throughput. Request log written: ${(logBytes / 1e6).toFixed(1)} MB\n`,
+  )
 }

@@ -2,37 +2,65 @@
  * @module
  * The server `bench_profiling.ts` measures: a trivial Hono route, with or
  * without `addProfiling` (logging at info to a file, observing into the
- * process registry's request histogram). Run as its own process so the load generator and
- * the server do not share an event loop.
+ * process registry's request histogram), or with the least any per-request
+ * log costs (`floor`: the timing, then one fixed line of the same length to
+ * the same destination; nothing formatted, nothing observed). Run as its own
+ * process so the load generator and the server do not share an event loop.
  *
- *   node --import tsx scripts/bench/trivial-server.ts <plain|profiled> <port> <log-file>
+ *   node --import tsx scripts/bench/trivial-server.ts <plain|profiled|floor> <port> <log-file>
  */
 import { Hono } from 'hono'
 import { listen } from '../../core/platform/http/listen.ts'
 import { logDestination } from '../../core/platform/log-destination.ts'
 import { createLogger, requestLog } from '../../core/platform/logger.ts'
 import { createProcessMetrics } from '../../core/platform/metrics/index.ts'
-import { addProfiling } from '../../edge/profiling/index.ts'
+import { addProfiling, type RequestLogEntry } from '../../edge/profiling/index.ts'
+
+const SERVER_MODES = ['plain', 'profiled', 'floor'] as const
+type Mode = (typeof SERVER_MODES)[number]
 
 const [mode, port, logFile] = process.argv.slice(2)
-if ((mode !== 'plain' && mode !== 'profiled') || !port || !logFile) {
-  process.stderr.write('usage: trivial-server.ts <plain|profiled> <port> <log-file>\n')
+if (!SERVER_MODES.includes(mode as Mode) || !port || !logFile) {
+  process.stderr.write(`usage: trivial-server.ts <${SERVER_MODES.join('|')}> <port> <log-file>\n`)
   process.exit(2)
 }
 
-// Both modes are the same service set-up (the services' logger on a file, the
-// process registry with its default metrics); only addProfiling differs.
-const logger = createLogger({
-  service: 'bench',
-  level: 'info',
-  destination: logDestination(logFile),
-})
+// Every mode is the same service set-up (the services' logger on a file, the
+// process registry with its default metrics); only the profiling differs.
+const destination = logDestination(logFile)
+const logger = createLogger({ service: 'bench', level: 'info', destination })
 const metrics = createProcessMetrics()
 const app = new Hono()
 if (mode === 'profiled') {
   addProfiling(app, { service: 'bench', log: requestLog(logger), observe: metrics.observeRequest })
+} else if (mode === 'floor') {
+  const fixedLine = sampleLine()
+  addProfiling(app, {
+    service: 'bench',
+    log: () => destination.write(fixedLine),
+    observe: () => {},
+  })
 }
 app.get('/ping/:id', (c) => c.text('pong'))
 const server = await listen(app, Number(port), '127.0.0.1')
 process.stdout.write(`listening ${server.port}\n`)
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)))
+
+/** One request line as the profiled server writes it. */
+function sampleLine(): string {
+  let line = ''
+  const capture = {
+    write: (text: string) => {
+      line = text
+    },
+  }
+  const entry: RequestLogEntry = {
+    method: 'GET',
+    route: '/ping/:id',
+    path: '/ping/1',
+    status: 200,
+    durationMs: 0.021,
+  }
+  requestLog(createLogger({ service: 'bench', level: 'info', destination: capture }))(entry)
+  return line
+}
