@@ -14,7 +14,7 @@ export interface LoggerOptions {
   service: string
   /** pino level. @defaultValue `'info'` */
   level?: string
-  /** Where lines go. @defaultValue stdout, one write per event-loop turn ({@link logDestination}) */
+  /** Where lines go. @defaultValue stdout, written in batches of up to 10 ms ({@link logDestination}) */
   destination?: DestinationStream
 }
 
