@@ -110,4 +110,34 @@ describe('logDestination', () => {
     expect(child.stderr.match(/log destination 99 failed/g)).toHaveLength(1)
     expect(child.stderr).toContain('EBADF')
   })
+
+  it('Should never split a line between two processes sharing a stdout pipe', async () => {
+    // Cluster workers share the primary's stdout. Pipe writes of up to PIPE_BUF (4 KiB)
+    // are atomic; a longer one can be cut short when the pipe is full and another
+    // process's write lands in the gap, in the middle of a line.
+    const writer = (name: string) =>
+      withDestination(
+        'void process.stdout',
+        'const destination = logDestination(1)',
+        `for (let i = 0; i < 3000; i++) destination.write('${name}' + String(i).padStart(6, '0') + 'x'.repeat(300) + '\\n')`,
+        'destination.flushSync()',
+      )
+        .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
+        .join(' ')
+    const node = process.execPath
+    const child = spawn('sh', ['-c', `${node} ${writer('A')} & ${node} ${writer('B')} & wait`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    // Let the pipe fill before reading anything.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const [code] = await once(child, 'close')
+    expect(code).toBe(0)
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n')
+    expect(lines.pop()).toBe('')
+    const broken = lines.filter((line) => !/^[AB]\d{6}x{300}$/.test(line))
+    expect(broken).toEqual([])
+    expect(lines).toHaveLength(6000)
+  })
 })

@@ -11,7 +11,7 @@
  * when the process exits, including on an uncaught exception; only a
  * SIGKILL can lose the last few milliseconds of lines.
  */
-import { openSync, writeSync } from 'node:fs'
+import { fstatSync, openSync, writeSync } from 'node:fs'
 import type { DestinationStream } from 'pino'
 
 /** Pending lines beyond this are written at once. */
@@ -25,6 +25,15 @@ const MAX_BYTES_PER_CHAR = 3
 
 /** How long to wait for a full non-blocking pipe (stdout under Kubernetes) to drain. */
 const FULL_PIPE_WAIT_MS = 1
+
+/**
+ * Linux's PIPE_BUF: a pipe write of at most this many bytes is atomic, all or
+ * nothing, never interleaved with another process's write.
+ */
+const PIPE_BUF = 4096
+
+/** The ASCII line feed ending every line. */
+const LF = 0x0a
 
 /** A destination that can be flushed synchronously. */
 export interface LogDestination extends DestinationStream {
@@ -43,6 +52,9 @@ process.once('exit', () => {
  */
 export function logDestination(dest: number | string = 1): LogDestination {
   const fd = typeof dest === 'number' ? dest : openSync(dest, 'a')
+  // Processes sharing a pipe (cluster workers on the primary's stdout) must write whole
+  // lines atomically; a file opened for appending takes each write whole at its end.
+  const write = isPipe(fd) ? writeLines : writeFully
   // Sized for a full turn; a larger turn (one huge line) gets a buffer of its own.
   const buffer = Buffer.allocUnsafeSlow(
     (MAX_PENDING_CHARS + MAX_PENDING_CHARS / 4) * MAX_BYTES_PER_CHAR,
@@ -76,7 +88,7 @@ export function logDestination(dest: number | string = 1): LogDestination {
       pending = []
       pendingChars = 0
       try {
-        writeFully(fd, bytes, bytes.write(joined))
+        write(fd, bytes, bytes.write(joined))
       } catch (error) {
         // A log that cannot be written (stdout closed, disk full) must not take the service down.
         if (!reported) reportFailure(dest, error)
@@ -88,8 +100,8 @@ export function logDestination(dest: number | string = 1): LogDestination {
 }
 
 /** Writes `length` bytes of `bytes` to `fd`, waiting while a non-blocking pipe is full. */
-function writeFully(fd: number, bytes: Buffer, length: number): void {
-  let offset = 0
+function writeFully(fd: number, bytes: Buffer, length: number, from = 0): void {
+  let offset = from
   while (offset < length) {
     try {
       offset += writeSync(fd, bytes, offset, length - offset)
@@ -97,6 +109,35 @@ function writeFully(fd: number, bytes: Buffer, length: number): void {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
       Atomics.wait(sleeper, 0, 0, FULL_PIPE_WAIT_MS)
     }
+  }
+}
+
+/**
+ * Writes whole lines to a pipe in writes of at most {@link PIPE_BUF} bytes,
+ * each atomic, so no other writer's bytes land inside a line. A line longer
+ * than that cannot be written atomically and goes on its own.
+ */
+function writeLines(fd: number, bytes: Buffer, length: number): void {
+  let offset = 0
+  while (offset < length) {
+    const limit = Math.min(offset + PIPE_BUF, length)
+    let end = limit === length ? length : bytes.lastIndexOf(LF, limit - 1) + 1
+    if (end <= offset) {
+      // One line longer than PIPE_BUF: to its end.
+      const lineEnd = bytes.indexOf(LF, offset)
+      end = lineEnd < 0 || lineEnd >= length ? length : lineEnd + 1
+    }
+    writeFully(fd, bytes, end, offset)
+    offset = end
+  }
+}
+
+function isPipe(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd)
+    return stat.isFIFO() || stat.isSocket()
+  } catch {
+    return false
   }
 }
 
