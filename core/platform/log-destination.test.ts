@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { waitFor } from '../../tests/support/wait.ts'
 import { FLUSH_INTERVAL_MS, logDestination } from './log-destination.ts'
@@ -20,6 +21,18 @@ afterEach(async () => {
 function withDestination(...lines: string[]): string[] {
   const script = ["import { logDestination } from './core/platform/log-destination.ts'", ...lines]
   return ['--import', 'tsx', '--input-type=module', '-e', script.join('\n')]
+}
+
+/** What `child` writes to its stdout pipe, read only after `ms` so the pipe fills first. */
+async function linesReadLate(child: ChildProcessByStdio<null, Readable, null>, ms: number) {
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  const chunks: Buffer[] = []
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const [code] = await once(child, 'close')
+  expect(code).toBe(0)
+  const lines = Buffer.concat(chunks).toString('utf8').split('\n')
+  expect(lines.pop()).toBe('')
+  return lines
 }
 
 describe('logDestination', () => {
@@ -80,14 +93,7 @@ describe('logDestination', () => {
       'destination.flushSync()',
     )
     const child = spawn(process.execPath, script, { stdio: ['ignore', 'pipe', 'inherit'] })
-    // Let the pipe fill before reading anything.
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const chunks: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-    const [code] = await once(child, 'close')
-    expect(code).toBe(0)
-    const lines = Buffer.concat(chunks).toString('utf8').split('\n')
-    expect(lines.pop()).toBe('')
+    const lines = await linesReadLate(child, 300)
     expect(lines).toHaveLength(4000)
     lines.forEach((line, i) => {
       expect(line).toBe(`${String(i).padStart(6, '0')}${'x'.repeat(500)}`)
@@ -128,14 +134,7 @@ describe('logDestination', () => {
     const child = spawn('sh', ['-c', `${node} ${writer('A')} & ${node} ${writer('B')} & wait`], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
-    // Let the pipe fill before reading anything.
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    const chunks: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-    const [code] = await once(child, 'close')
-    expect(code).toBe(0)
-    const lines = Buffer.concat(chunks).toString('utf8').split('\n')
-    expect(lines.pop()).toBe('')
+    const lines = await linesReadLate(child, 500)
     const broken = lines.filter((line) => !/^[AB]\d{6}x{300}$/.test(line))
     expect(broken).toEqual([])
     expect(lines).toHaveLength(6000)
