@@ -2,12 +2,13 @@
  * @module
  * The server `bench_profiling.ts` measures: a trivial Hono route, with or
  * without `addProfiling` (logging at info to a file, observing into the
- * process registry's request histogram), or with the least any per-request
- * log costs (`floor`: the timing, then one fixed line of the same length to
- * the same destination; nothing formatted, nothing observed). Run as its own
+ * process registry's request histogram), and two steps between them:
+ * `timing` (the timing and route label, with a log and a histogram that do
+ * nothing) and `floor` (the same, then one fixed line of the same length to
+ * the same destination: the least a line per request costs). Run as its own
  * process so the load generator and the server do not share an event loop.
  *
- *   node --import tsx scripts/bench/trivial-server.ts <plain|profiled|floor> <port> <log-file>
+ *   node --import tsx scripts/bench/trivial-server.ts <plain|timing|floor|profiled> <port> <log-file>
  */
 import { Hono } from 'hono'
 import { listen } from '../../core/platform/http/listen.ts'
@@ -16,7 +17,7 @@ import { createLogger, requestLog } from '../../core/platform/logger.ts'
 import { createProcessMetrics } from '../../core/platform/metrics/index.ts'
 import { addProfiling, type RequestLogEntry } from '../../edge/profiling/index.ts'
 
-const SERVER_MODES = ['plain', 'profiled', 'floor'] as const
+const SERVER_MODES = ['plain', 'timing', 'floor', 'profiled'] as const
 type Mode = (typeof SERVER_MODES)[number]
 
 const [mode, port, logFile] = process.argv.slice(2)
@@ -33,6 +34,8 @@ const metrics = createProcessMetrics()
 const app = new Hono()
 if (mode === 'profiled') {
   addProfiling(app, { service: 'bench', log: requestLog(logger), observe: metrics.observeRequest })
+} else if (mode === 'timing') {
+  addProfiling(app, { service: 'bench', log: () => {}, observe: () => {} })
 } else if (mode === 'floor') {
   const fixedLine = sampleLine()
   addProfiling(app, {
