@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { freePort } from '../core/platform/embedded/index.ts'
 import { processCpuSeconds } from './bench/process-cpu.ts'
+import { PROFILING_MODES, type ProfilingMode } from './bench/profiling-modes.ts'
 import { median } from './bench/stats.ts'
 import { requireWrk, runWrk } from './bench/wrk.ts'
 
@@ -43,8 +44,6 @@ if (![durationS, rounds, connections].every((n) => Number.isInteger(n) && n > 0)
 }
 
 const ROOT = resolve(import.meta.dirname, '..')
-const MODES = ['plain', 'timing', 'floor', 'profiled'] as const
-type Mode = (typeof MODES)[number]
 /** The servers' core and the load generators' core (where taskset exists). */
 const SERVER_CPU = '1'
 const WRK_CPU = '0'
@@ -61,7 +60,7 @@ interface Share {
   cpuUs: number
 }
 
-async function startServer(mode: Mode, logFile: string): Promise<Server> {
+async function startServer(mode: ProfilingMode, logFile: string): Promise<Server> {
   const port = await freePort()
   const child = spawn(
     'taskset',
@@ -106,26 +105,28 @@ const cpuOverhead = (plain: number, profiled: number) => (profiled / plain - 1) 
 await requireWrk()
 const dir = await mkdtemp(join(tmpdir(), 'bench-profiling-'))
 const logFile = join(dir, 'requests.log')
-const results: Record<Mode, Share>[] = []
-const servers = new Map<Mode, Server>()
+const results: Record<ProfilingMode, Share>[] = []
+const servers = new Map<ProfilingMode, Server>()
 try {
-  for (const mode of MODES) servers.set(mode, await startServer(mode, logFile))
+  for (const mode of PROFILING_MODES) servers.set(mode, await startServer(mode, logFile))
   // Warm-up: JIT the servers before measuring.
   await Promise.all([...servers.values()].map((server) => load(server, 2, '/ping/0')))
   for (let round = 1; round <= rounds; round++) {
     // Whose load starts first rotates: the order showed a bias of its own.
-    const order = MODES.map((_, i) => MODES[(i + round) % MODES.length] as Mode)
+    const order = PROFILING_MODES.map(
+      (_, i) => PROFILING_MODES[(i + round) % PROFILING_MODES.length] as ProfilingMode,
+    )
     const shares = await Promise.all(
       order.map((mode) => load(servers.get(mode)!, durationS, `/ping/${round}`)),
     )
     const result = Object.fromEntries(order.map((mode, i) => [mode, shares[i]])) as Record<
-      Mode,
+      ProfilingMode,
       Share
     >
     results.push(result)
     const { plain, profiled } = result
     process.stdout.write(
-      `round ${round}/${rounds}  ${MODES.map((mode) => `${mode} ${result[mode].requestsPerSecond.toFixed(0)} req/s ${result[mode].cpuUs.toFixed(1)} µs`).join('  ')}  ` +
+      `round ${round}/${rounds}  ${PROFILING_MODES.map((mode) => `${mode} ${result[mode].requestsPerSecond.toFixed(0)} req/s ${result[mode].cpuUs.toFixed(1)} µs`).join('  ')}  ` +
         `overhead ${overhead(plain.requestsPerSecond, profiled.requestsPerSecond).toFixed(1)}%\n`,
     )
   }
@@ -141,8 +142,8 @@ try {
 }
 
 function report(logBytes: number): void {
-  const of = (pick: (r: Record<Mode, Share>) => number) => median(results.map(pick))
-  const line = (mode: Mode, label: string) => {
+  const of = (pick: (r: Record<ProfilingMode, Share>) => number) => median(results.map(pick))
+  const line = (mode: ProfilingMode, label: string) => {
     const rps = of((r) => r[mode].requestsPerSecond)
     const cpu = of((r) => r[mode].cpuUs)
     if (mode === 'plain')

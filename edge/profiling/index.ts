@@ -6,6 +6,7 @@
  * through an injected sink, so this file stays portable (no `node:` imports).
  */
 import type { Env, Hono } from 'hono'
+import { getPath } from 'hono/utils/url'
 
 /** Labels of one observation; `route` is the matched pattern, never the raw path. */
 export interface RequestLabels {
@@ -148,8 +149,8 @@ export function addProfiling<E extends Env>(app: Hono<E>, options: ProfilingOpti
       failure = error
     }
     const matched = routed
-    // Nothing matched when dispatch failed before routing: take the path from the URL.
-    const path = matched ? routedPath : pathOf(request.url)
+    // Nothing matched when dispatch failed before routing: Hono's default reading of the URL.
+    const path = matched ? routedPath : getPath(request)
     routed = outerRouted
     routedPath = outerPath
     if (answer === undefined) {
@@ -173,14 +174,6 @@ export function addProfiling<E extends Env>(app: Hono<E>, options: ProfilingOpti
     )
   }
   return app
-}
-
-/** The path of an absolute URL, without the query string. */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2)
-  if (start < 0) return '/'
-  const query = url.indexOf('?', start)
-  return url.slice(start, query < 0 ? undefined : query)
 }
 
 function round(ms: number): number {

@@ -16,13 +16,13 @@ import { logDestination } from '../../core/platform/log-destination.ts'
 import { createLogger, requestLog } from '../../core/platform/logger.ts'
 import { createProcessMetrics } from '../../core/platform/metrics/index.ts'
 import { addProfiling, type RequestLogEntry } from '../../edge/profiling/index.ts'
-
-const SERVER_MODES = ['plain', 'timing', 'floor', 'profiled'] as const
-type Mode = (typeof SERVER_MODES)[number]
+import { PROFILING_MODES, type ProfilingMode } from './profiling-modes.ts'
 
 const [mode, port, logFile] = process.argv.slice(2)
-if (!SERVER_MODES.includes(mode as Mode) || !port || !logFile) {
-  process.stderr.write(`usage: trivial-server.ts <${SERVER_MODES.join('|')}> <port> <log-file>\n`)
+if (!PROFILING_MODES.includes(mode as ProfilingMode) || !port || !logFile) {
+  process.stderr.write(
+    `usage: trivial-server.ts <${PROFILING_MODES.join('|')}> <port> <log-file>\n`,
+  )
   process.exit(2)
 }
 
