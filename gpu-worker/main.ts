@@ -5,6 +5,7 @@
  * slot, composites with sharp, stores the images, and exports the GPU, slot,
  * stage and queue metrics on `METRICS_PORT` (9467).
  */
+import { hostname } from 'node:os'
 import { createPool } from '../core/platform/db/index.ts'
 import { registerRedisQueueCollector } from '../core/platform/metrics/index.ts'
 import { createMockupRecords } from '../core/platform/mockups/index.ts'
@@ -18,9 +19,15 @@ import {
 import { closeRedis, createRedis } from '../core/platform/redis/index.ts'
 import { runService } from '../core/platform/service.ts'
 import { createMockupStorage } from '../core/platform/storage/index.ts'
+import { reportExecutionProviders } from './execution-provider/index.ts'
 import { createNvidiaSmiReader, registerGpuMetrics } from './gpu-metrics/index.ts'
 import { loadSdPipeline, resolveModelDir } from './sd/index.ts'
-import { createGpuSlotMetrics, SlotSemaphore } from './slots/index.ts'
+import {
+  createGpuSlotMetrics,
+  readGpuUuids,
+  resolveSlotDevice,
+  SlotSemaphore,
+} from './slots/index.ts'
 import { mockupStageRecorder } from './worker/metrics.ts'
 import { type MockupJobResult, mockupProcessor, recordFinalFailure } from './worker/processor.ts'
 
@@ -53,6 +60,14 @@ await runService({
     // One small run so the first job does not pay the sessions' warm-up.
     await pipeline.generate({ prompt: 'warm up', seed: 0, steps: 1, width: 64, height: 64 })
     logger.info({ modelDir, providers: pipeline.providers }, 'SD pipeline loaded')
+    const providers = reportExecutionProviders({
+      requested: config.EXECUTION_PROVIDERS,
+      inUse: pipeline.providers,
+      requireGpu: config.REQUIRE_GPU,
+      registry: metrics.registry,
+      logger,
+    })
+    addReadinessCheck(providers.readiness)
 
     // Slots wait for Redis to return (queue role); metrics reads fail fast (cache role).
     const slotsRedis = createRedis(config.REDIS_URL, { role: 'queue', name: 'gpu-slots', logger })
@@ -64,9 +79,17 @@ await runService({
     })
     onShutdown('redis (metrics)', () => closeRedis(metricsRedis))
     addReadinessCheck({ name: 'redis', check: () => metricsRedis.ping() })
+    // Slots belong to the physical device, so pods on other GPUs never wait on these.
+    const gpuUuids = await readGpuUuids(process.env.CUDA_VISIBLE_DEVICES)
+    const slotDevice = resolveSlotDevice({
+      gpuUuids,
+      explicit: config.GPU_DEVICE,
+      hostname: hostname(),
+    })
+    logger.info({ ...slotDevice, gpuUuids }, 'GPU slots keyed by device')
     const semaphore = new SlotSemaphore(slotsRedis, {
       slots: config.GPU_SLOTS,
-      device: config.GPU_DEVICE,
+      device: slotDevice.device,
       prefix: `${settings.prefix}:gpu`,
     })
 
@@ -88,6 +111,13 @@ await runService({
       redis: metricsRedis,
       prefix: settings.prefix,
     })
+
+    if (!providers.verdict.ok) {
+      // Not ready is not enough for a queue consumer (no traffic to withhold):
+      // taking jobs would run them on the CPU that REQUIRE_GPU refuses.
+      logger.error({ reason: providers.verdict.message }, 'taking no mock-up jobs')
+      return
+    }
 
     const records = createMockupRecords(pool)
     const worker = createWorker<MockupJob, MockupJobResult>(
@@ -116,7 +146,7 @@ await runService({
     // Closing waits for the job in hand, so the worker stops after its image.
     onShutdown('mockups worker', () => worker.close())
     logger.info(
-      { slots: config.GPU_SLOTS, device: config.GPU_DEVICE },
+      { slots: config.GPU_SLOTS, device: slotDevice.device, provider: pipeline.providers.unet },
       'gpu worker consuming mockups',
     )
   },

@@ -4,16 +4,28 @@
  * deadline, or the process reports itself not ready (never hangs the probe).
  */
 
-/** One readiness check: resolves when the dependency answers. */
+/**
+ * One readiness check: resolves when the dependency answers. Resolving with a
+ * {@link HealthDetail} puts its text beside `ok` in the report.
+ */
 export interface HealthCheck {
   name: string
   check: () => Promise<unknown>
 }
 
+/**
+ * What a passing check may resolve with to say what it found (the provider in
+ * use, say). A class, so a client's own return value ('PONG', a query result)
+ * is never mistaken for one.
+ */
+export class HealthDetail {
+  constructor(readonly detail: string) {}
+}
+
 /** Outcome of all checks. */
 export interface ReadinessReport {
   ready: boolean
-  checks: Record<string, { ok: boolean; error?: string; ms: number }>
+  checks: Record<string, { ok: boolean; error?: string; detail?: string; ms: number }>
 }
 
 /** Runs every check in parallel, each bounded by `timeoutMs`. */
@@ -29,8 +41,9 @@ export async function runHealthChecks(
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
       })
       try {
-        await Promise.race([check(), deadline])
-        return [name, { ok: true, ms: elapsed(start) }] as const
+        const value = await Promise.race([check(), deadline])
+        const detail = value instanceof HealthDetail ? { detail: value.detail } : {}
+        return [name, { ok: true, ...detail, ms: elapsed(start) }] as const
       } catch (err) {
         return [name, { ok: false, error: (err as Error).message, ms: elapsed(start) }] as const
       } finally {

@@ -4,7 +4,7 @@
  * (a scrape every few seconds must not fork a process each time). No binary,
  * an error or a timeout means "no reading": the gauges are then absent.
  */
-import { execFile } from 'node:child_process'
+import { runNvidiaSmi } from './nvidia-smi.ts'
 import { type GpuReading, parseNvidiaSmi } from './parse.ts'
 
 /** Options of {@link createNvidiaSmiReader}. */
@@ -24,22 +24,7 @@ const ARGS = ['--query-gpu=index,utilization.gpu,temperature.gpu', '--format=csv
 export function createNvidiaSmiReader(options: NvidiaSmiOptions = {}): () => Promise<GpuReading[]> {
   const cacheMs = options.cacheMs ?? 5000
   let cached: { at: number; readings: Promise<GpuReading[]> } | undefined
-  const read = () =>
-    new Promise<GpuReading[]>((resolve) => {
-      execFile(
-        options.binary ?? 'nvidia-smi',
-        ARGS,
-        { timeout: options.timeoutMs ?? 2000 },
-        (err, stdout) => {
-          if (err) {
-            options.onError?.(err)
-            resolve([])
-            return
-          }
-          resolve(parseNvidiaSmi(stdout))
-        },
-      )
-    })
+  const read = async () => parseNvidiaSmi((await runNvidiaSmi(ARGS, options)) ?? '')
   return () => {
     const now = Date.now()
     if (!cached || now - cached.at >= cacheMs) cached = { at: now, readings: read() }

@@ -1,4 +1,15 @@
-/** @module GPU slots: the Redis lease semaphore and `withGpuSlot()`. */
+/** @module GPU slots: the Redis lease semaphore, `withGpuSlot()` and the device they belong to. */
+
+export {
+  type GpuId,
+  parseGpuIds,
+  resolveSlotDevice,
+  type SlotDevice,
+  type SlotDeviceInputs,
+  type SlotDeviceSource,
+  slotKeyPart,
+  visibleGpuUuids,
+} from './device-identity.ts'
 export {
   createGpuSlotMetrics,
   type GpuSlotMetrics,
@@ -7,4 +18,5 @@ export {
   SlotWaitTimeoutError,
   withGpuSlot,
 } from './gpu-slot.ts'
+export { readGpuUuids } from './read-gpu-uuids.ts'
 export { type SlotLease, SlotSemaphore, type SlotSemaphoreOptions } from './semaphore.ts'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createCoreApp } from '../../core/http/app.ts'
+import { HealthDetail, type ReadinessReport } from '../../core/platform/health.ts'
 import { createLogger } from '../../core/platform/logger.ts'
 import { parsePrometheusText, sampleValue } from '../../core/platform/metrics/exposition.ts'
 import {
@@ -38,16 +39,24 @@ describe('metrics server', () => {
       logger,
       readiness: [
         { name: 'up', check: async () => 1 },
+        { name: 'detailed', check: async () => new HealthDetail('running on cuda') },
         { name: 'down', check: async () => Promise.reject(new Error('connection refused')) },
       ],
     })
     expect((await app.request('/healthz')).status).toBe(200)
     const ready = await app.request('/readyz')
     expect(ready.status).toBe(503)
-    expect(await ready.json()).toMatchObject({
+    const body = (await ready.json()) as ReadinessReport
+    expect(body).toMatchObject({
       ready: false,
-      checks: { up: { ok: true }, down: { ok: false, error: 'connection refused' } },
+      checks: {
+        up: { ok: true },
+        detailed: { ok: true, detail: 'running on cuda' },
+        down: { ok: false, error: 'connection refused' },
+      },
     })
+    // A client's own answer (here 1) is not a detail.
+    expect(body.checks.up).not.toHaveProperty('detail')
   })
 
   it('Should not hang /readyz on a dependency that never answers', async () => {

@@ -39,6 +39,23 @@ describe('loadConfig', () => {
     expect(config.API_KEYS).toEqual([{ name: 'ci', secret: '0123456789abcdef' }])
   })
 
+  it('Should leave GPU_DEVICE unset (the worker finds its device) and take a GPU UUID', () => {
+    expect(loadConfig({}).GPU_DEVICE).toBeUndefined()
+    const uuid = 'GPU-8f3c1a2b-0d4e-4f5a-9b6c-7d8e9f0a1b2c'
+    expect(loadConfig({ GPU_DEVICE: uuid }).GPU_DEVICE).toBe(uuid)
+  })
+
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('Should read REQUIRE_GPU=%s as %s', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { REQUIRE_GPU: value }).REQUIRE_GPU).toBe(expected)
+  })
+
   it('Should treat empty strings as unset', () => {
     expect(loadConfig({ DB_POOL_SIZE: '', REDIS_URL: '' }).DB_POOL_SIZE).toBe(10)
   })
@@ -52,6 +69,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'not a url', /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL:/],
     ['EXECUTION_PROVIDERS', 'cpu,tpu', /EXECUTION_PROVIDERS: expected a comma-separated list/],
+    ['GPU_DEVICE', 'gpu 0', /GPU_DEVICE: expected 1-64 characters/],
+    ['REQUIRE_GPU', 'yes', /REQUIRE_GPU: expected true or false/],
     ['API_KEYS', 'ci:short', /API_KEYS: the secret of "ci" must be at least 16/],
   ])('Should name %s when it is %s', (name, value, message) => {
     const found = problems({ [name]: value })

@@ -10,6 +10,15 @@ import { cronProblem } from '../queue/cron.ts'
 
 const port = wholeNumber(0, 65535)
 
+// Only the two spellings an operator means; `yes`, `on` or a typo is refused
+// rather than read as false.
+const flag = z.stringbool({
+  truthy: ['true', '1'],
+  falsy: ['false', '0'],
+  case: 'insensitive',
+  error: 'expected true or false',
+})
+
 /** Names of the ONNX Runtime execution providers that can be asked for. */
 export const EXECUTION_PROVIDER_NAMES = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const
 
@@ -40,11 +49,16 @@ export const configSchema = z.object({
   PORT: port.optional(),
   METRICS_PORT: port.optional(),
   GPU_SLOTS: wholeNumber(1, 64).default(1),
-  // The device whose slots this worker takes (slot key `<QUEUE_PREFIX>:gpu:slots:<device>`).
+  // Overrides the device whose slots this worker takes (slot key
+  // `<QUEUE_PREFIX>:gpu:slots:<device>`). Unset: the GPU's UUID from the
+  // driver, else the pod's hostname (gpu-worker/slots/device-identity.ts).
   GPU_DEVICE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected 1-64 characters of [A-Za-z0-9_.-]' })
-    .default('0'),
+    .optional(),
+  // A GPU worker whose models fell back to the CPU reports itself not ready
+  // and takes no jobs, instead of only logging a warning.
+  REQUIRE_GPU: flag.default(false),
   // Mock-up jobs one GPU worker process takes at once (the slots still bound the GPU).
   GPU_WORKER_CONCURRENCY: wholeNumber(1, 64).default(1),
   EXECUTION_PROVIDERS: z
