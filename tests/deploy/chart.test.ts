@@ -16,6 +16,8 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment'
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap'
@@ -56,6 +58,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/ServiceAccount': ServiceAccount,
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'keda.sh/v1alpha1/ScaledObject': ScaledObject,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
@@ -170,6 +173,19 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
       for (const pdb of all<IPodDisruptionBudget>(manifests, 'PodDisruptionBudget')) {
         const selector = pdb.spec!.selector!.matchLabels!
         expect(podLabels.filter((labels) => matches(selector, labels))).toHaveLength(1)
+      }
+      // One NetworkPolicy per Deployment, whose ports are ports its pods listen on.
+      const policies = all<INetworkPolicy>(manifests, 'NetworkPolicy')
+      expect(policies, `${name}: NetworkPolicies`).toHaveLength(deployments.length)
+      for (const policy of policies) {
+        const selected = deployments.filter((d) =>
+          matches(policy.spec!.podSelector.matchLabels!, d.spec?.template.metadata?.labels),
+        )
+        expect(selected, `${name}: NetworkPolicy ${policy.metadata?.name}`).toHaveLength(1)
+        const ports = (container(selected[0]!).ports ?? []).map((p) => p.containerPort)
+        for (const rule of policy.spec!.ingress ?? []) {
+          for (const port of rule.ports ?? []) expect(ports).toContain(port.port)
+        }
       }
       const [monitor] = all<IServiceMonitor>(manifests, 'ServiceMonitor')
       const services = all<IService>(manifests, 'Service')
@@ -389,7 +405,9 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
         manifests.find((m) => m.kind === kind && m.metadata.name.endsWith(`-${component}`)) as T
       for (const component of ['core', 'gpu-worker']) {
         const d = named<IDeployment>('Deployment', component)
-        expect(container(d).volumeMounts).toContainEqual({ name: 'mockups', mountPath })
+        // Core only serves the images: it mounts them read-only.
+        const mount = component === 'core' ? { readOnly: true } : {}
+        expect(container(d).volumeMounts).toContainEqual({ name: 'mockups', mountPath, ...mount })
         expect(d.spec!.template.spec!.volumes).toContainEqual({ name: 'mockups', ...source })
         expect(named<IConfigMap>('ConfigMap', component).data?.MOCKUP_STORAGE_DIR).toBe(mountPath)
       }
@@ -410,21 +428,23 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
     }
   })
 
-  test('pods run as non-root on a read-only root filesystem, writing only to emptyDirs and the image volume', () => {
+  test('pods run as non-root on a read-only root filesystem, writing only to emptyDirs and (the gpu-worker) the image volume', () => {
     for (const d of all<IDeployment>(renders.defaults!, 'Deployment')) {
       const pod = d.spec!.template.spec!
       expect(pod.securityContext?.runAsNonRoot).toBe(true)
       expect(pod.automountServiceAccountToken).toBe(false)
-      const c = container(d)
-      expect(c.securityContext).toMatchObject({
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-      })
-      expect(c.workingDir).toBe('/app')
-      const writable = (c.volumeMounts ?? []).filter((m) => !m.readOnly).map((m) => m.mountPath)
-      const sharesImages = ['core', 'gpu-worker'].some((n) => d.metadata?.name === `${PREFIX}-${n}`)
-      expect(writable).toEqual(['/app/.data', '/tmp', ...(sharesImages ? ['/srv/mockups'] : [])])
+      const writesImages = d.metadata?.name === `${PREFIX}-gpu-worker`
+      for (const c of [...(pod.initContainers ?? []), container(d)]) {
+        expect(c.securityContext).toMatchObject({
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        })
+        expect(c.workingDir).toBe('/app')
+        const writable = (c.volumeMounts ?? []).filter((m) => !m.readOnly).map((m) => m.mountPath)
+        const images = writesImages && c.name !== 'migrate' ? ['/srv/mockups'] : []
+        expect(writable, `${d.metadata?.name} ${c.name}`).toEqual(['/app/.data', '/tmp', ...images])
+      }
       for (const name of ['data', 'tmp']) {
         expect(pod.volumes?.find((v) => v.name === name)?.emptyDir).toBeDefined()
       }
@@ -448,6 +468,140 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
     for (const key of Object.keys(schema.properties.secrets.properties.data.properties)) {
       expect(known).toContain(key)
     }
+  })
+
+  test('core migrates the database in an initContainer that shares its image, config, secret and mounts', () => {
+    const d = one<IDeployment>(renders.defaults!, 'Deployment', `${PREFIX}-core`)
+    const pod = d.spec!.template.spec!
+    const main = container(d)
+    expect(pod.initContainers?.map((c) => c.name)).toEqual(['migrate'])
+    const migrate = pod.initContainers![0]!
+    expect(migrate.command).toEqual(['npm', 'run', 'migrate'])
+    for (const field of [
+      'image',
+      'imagePullPolicy',
+      'workingDir',
+      'envFrom',
+      'securityContext',
+      'resources',
+    ] as const) {
+      expect(migrate[field], field).toEqual(main[field])
+    }
+    expect(migrate.volumeMounts).toEqual(
+      main.volumeMounts?.filter((m) => m.name === 'data' || m.name === 'tmp'),
+    )
+    // The main container's env less its ports and the Secret keys migrations do not need.
+    const env = Object.fromEntries((migrate.env ?? []).map((e) => [e.name, e]))
+    expect(Object.keys(env)).toEqual([
+      'HOME',
+      'NPM_CONFIG_CACHE',
+      'NPM_CONFIG_UPDATE_NOTIFIER',
+      'DATABASE_URL',
+    ])
+    for (const entry of Object.values(env)) expect(main.env).toContainEqual(entry)
+    expect(env.DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: PREFIX, key: 'DATABASE_URL' })
+    // Only core migrates.
+    for (const other of all<IDeployment>(renders.allOptions!, 'Deployment')) {
+      const initContainers = other.spec!.template.spec!.initContainers?.map((c) => c.name)
+      const isCore = other.metadata?.name?.endsWith('-core')
+      expect(initContainers, other.metadata?.name).toEqual(isCore ? ['migrate'] : undefined)
+    }
+    // The command and the component's extra env follow the values; it can be turned off.
+    const tuned = one<IDeployment>(renders.allOptions!, 'Deployment', 'mockup-mockups-core')
+    const tunedMigrate = tuned.spec!.template.spec!.initContainers![0]!
+    expect(tunedMigrate.command).toEqual(['npm', 'run', 'migrate', '--silent'])
+    expect(tunedMigrate.workingDir).toBe('/srv/app')
+    expect(tunedMigrate.env).toContainEqual({ name: 'UV_THREADPOOL_SIZE', value: '8' })
+    const off = render(['--set', 'core.migrate.enabled=false'])
+    expect(
+      one<IDeployment>(off, 'Deployment', `${PREFIX}-core`).spec!.template.spec!.initContainers,
+    ).toBeUndefined()
+  })
+
+  test('NetworkPolicies open metrics ports to the monitoring namespace and core to the edge and the ingress controller only', () => {
+    const monitoring = { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }
+    const ingress = { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }
+    const edgePods = {
+      podSelector: {
+        matchLabels: {
+          'app.kubernetes.io/name': 'mockup-platform',
+          'app.kubernetes.io/instance': 'mockup',
+          'app.kubernetes.io/component': 'edge',
+        },
+      },
+    }
+    const metricsRule = (port: number) => ({
+      from: [{ namespaceSelector: monitoring }],
+      ports: [{ port, protocol: 'TCP' }],
+    })
+    const policy = (manifests: Manifest[], component: string) =>
+      one<INetworkPolicy>(manifests, 'NetworkPolicy', `${PREFIX}-${component}`).spec!
+    const withEdge = render(['--set', 'edge.enabled=true'])
+    for (const manifests of [renders.defaults!, withEdge]) {
+      for (const component of ['signal-ingestion', 'gpu-worker']) {
+        expect(policy(manifests, component)).toMatchObject({ policyTypes: ['Ingress'] })
+        expect(policy(manifests, component).ingress).toEqual([
+          metricsRule(DEFAULT_PORTS[component]!.metrics),
+        ])
+      }
+    }
+    // Edge off: core's HTTP port from the ingress controller's namespace only.
+    expect(policy(renders.defaults!, 'core').ingress).toEqual([
+      metricsRule(9464),
+      { from: [{ namespaceSelector: ingress }], ports: [{ port: 3000, protocol: 'TCP' }] },
+    ])
+    // Edge on: from this release's edge pods too; the edge's own HTTP port is public.
+    expect(policy(withEdge, 'core').ingress).toEqual([
+      metricsRule(9464),
+      {
+        from: [edgePods, { namespaceSelector: ingress }],
+        ports: [{ port: 3000, protocol: 'TCP' }],
+      },
+    ])
+    const edgeLabels = one<IDeployment>(withEdge, 'Deployment', `${PREFIX}-edge`).spec!.template
+      .metadata!.labels
+    expect(matches(edgePods.podSelector.matchLabels, edgeLabels)).toBe(true)
+    expect(policy(withEdge, 'edge').ingress).toEqual([
+      metricsRule(9465),
+      { ports: [{ port: 8787, protocol: 'TCP' }] },
+    ])
+    // The selectors are values; a nulled default label leaves no empty matchLabels behind.
+    const tuned = one<INetworkPolicy>(renders.allOptions!, 'NetworkPolicy', 'mockup-mockups-core')
+    expect(tuned.spec!.ingress![0]!.from).toEqual([
+      {
+        namespaceSelector: {
+          matchExpressions: [
+            {
+              key: 'kubernetes.io/metadata.name',
+              operator: 'In',
+              values: ['monitoring', 'observability'],
+            },
+          ],
+        },
+      },
+    ])
+    expect(tuned.spec!.ingress![1]!.from![1]).toEqual({
+      namespaceSelector: { matchLabels: { 'ingress.example.com/controller': 'true' } },
+    })
+    expect(all(render(['--set', 'networkPolicy.enabled=false']), 'NetworkPolicy')).toEqual([])
+  })
+
+  test('the gpu-worker requires its GPU and leaves GPU_DEVICE to the worker; the edge settings reach the ConfigMaps', () => {
+    const gpuConfig = one<IConfigMap>(renders.defaults!, 'ConfigMap', `${PREFIX}-gpu-worker`).data
+    expect(gpuConfig?.REQUIRE_GPU).toBe('true')
+    for (const manifests of Object.values(renders)) {
+      for (const m of manifests) expect(JSON.stringify(m)).not.toContain('GPU_DEVICE')
+    }
+    const tuned = all<IConfigMap>(renders.allOptions!, 'ConfigMap')
+    for (const cm of tuned) {
+      expect(cm.data).toMatchObject({
+        RATE_LIMIT_PER_MINUTE: '1200',
+        CORS_ORIGINS: 'https://console.example.com, http://localhost:5173',
+      })
+    }
+    expect(
+      tuned.find((cm) => cm.metadata?.name === 'mockup-mockups-gpu-worker')?.data,
+    ).toMatchObject({ REQUIRE_GPU: 'false' })
   })
 
   test.skipIf('skip' in design)('the KEDA query names metrics from DESIGN.md', () => {
@@ -487,6 +641,36 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
       'a chart-made Secret without DATABASE_URL',
       ['--set', 'secrets.create=true', '--set', 'secrets.data.REDIS_URL=redis://r:6379'],
       'DATABASE_URL is required',
+    ],
+    [
+      'a negative rate limit',
+      ['--set', 'config.RATE_LIMIT_PER_MINUTE=-1'],
+      'RATE_LIMIT_PER_MINUTE: Must be greater than or equal to 0',
+    ],
+    [
+      'a CORS origin with a path',
+      ['--set', 'config.CORS_ORIGINS=https://console.example.com/app'],
+      'CORS_ORIGINS: Does not match pattern',
+    ],
+    [
+      'a CORS wildcard',
+      ['--set-string', 'core.config.CORS_ORIGINS=*'],
+      'CORS_ORIGINS: Does not match pattern',
+    ],
+    [
+      'a REQUIRE_GPU other than true or false',
+      ['--set-string', 'gpuWorker.config.REQUIRE_GPU=yes'],
+      'REQUIRE_GPU: Must validate at least one schema',
+    ],
+    [
+      'GPU_DEVICE in the ConfigMap',
+      ['--set', 'gpuWorker.config.GPU_DEVICE=0'],
+      'Additional property GPU_DEVICE is not allowed',
+    ],
+    [
+      'an empty namespace selector (every namespace)',
+      ['--set-json', 'networkPolicy.ingressNamespaceSelector={"matchLabels":null}'],
+      'networkPolicy.ingressNamespaceSelector: Must validate at least one schema',
     ],
     [
       'minReplicas above maxReplicas',

@@ -165,3 +165,73 @@ set, else the claim `mockupStorage.claimName`, else nothing.
 {{- toYaml (dict "persistentVolumeClaim" (dict "claimName" .claimName)) -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+What every container of a component's pod shares, as YAML mapping keys:
+image, command, workingDir, the ConfigMap (envFrom) and the security
+context. Expects root, values (the component's), name (its resources' name)
+and command.
+*/}}
+{{- define "mockup-platform.containerBase" -}}
+image: {{ include "mockup-platform.image" . }}
+imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+command:
+  {{- toYaml .command | nindent 2 }}
+workingDir: {{ .root.Values.workingDir }}
+envFrom:
+  - configMapRef:
+      name: {{ .name }}
+securityContext:
+  {{- toYaml .root.Values.securityContext | nindent 2 }}
+{{- end -}}
+
+{{/*
+The env entries every container of a component's pod shares, as a YAML list:
+HOME and npm's cache on the /tmp emptyDir (the root filesystem is read-only:
+npm's cache and logs and tsx's compile cache go there), the Secret's keys in
+secretKeys (name: true when required) through secretKeyRef, then the
+component's own `env`. Expects root, values and secretKeys.
+*/}}
+{{- define "mockup-platform.sharedEnv" -}}
+- name: HOME
+  value: /tmp
+- name: NPM_CONFIG_CACHE
+  value: /tmp/.npm
+- name: NPM_CONFIG_UPDATE_NOTIFIER
+  value: "false"
+{{- range $secretKey, $needed := .secretKeys }}
+- name: {{ $secretKey }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "mockup-platform.secretName" $.root }}
+      key: {{ $secretKey }}
+      {{- if not $needed }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- with .values.env }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* The writable emptyDir mounts (`.data/` and /tmp) as a YAML list. */}}
+{{- define "mockup-platform.writableMounts" -}}
+- name: data
+  mountPath: {{ printf "%s/.data" (trimSuffix "/" .Values.workingDir) }}
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
+
+{{/*
+A LabelSelector from values, without its empty fields: a values file that
+nulls the default's only label leaves `matchLabels: {}` behind.
+*/}}
+{{- define "mockup-platform.labelSelector" -}}
+{{- $selector := dict -}}
+{{- range $field, $value := . -}}
+{{- if $value -}}
+{{- $_ := set $selector $field $value -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $selector -}}
+{{- end -}}
