@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseAllDocuments } from 'yaml'
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHART_DIR = join(REPO_ROOT, 'deploy/helm/mockup-platform')
 export const ALL_OPTIONS_VALUES = join(CHART_DIR, 'ci/all-options-values.yaml')
 export const PRODUCTION_VALUES = join(REPO_ROOT, 'deploy/helm/examples/production-values.yaml')

@@ -31,8 +31,6 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { configSchema } from '../../core/platform/config/schema.ts'
-import { createKnownKeysChecker, type KnownKeysChecker } from './support/known-keys.ts'
-import { histogramSeries, metricNames, readDesignMetrics } from './support/promql.ts'
 import {
   ALL_OPTIONS_VALUES,
   CHART_DIR,
@@ -42,7 +40,9 @@ import {
   PRODUCTION_VALUES,
   REPO_ROOT,
   type RenderResult,
-} from './support/tools.ts'
+} from '../../scripts/deploy/helm.ts'
+import { createKnownKeysChecker, type KnownKeysChecker } from './support/known-keys.ts'
+import { histogramSeries, metricNames, readDesignMetrics } from './support/promql.ts'
 
 const found = deployTools()
 const helm = 'tools' in found ? found.tools.helm : undefined
@@ -72,6 +72,10 @@ const DEFAULT_PORTS: Record<string, { http?: number; metrics: number; script: st
   edge: { http: 8787, metrics: 9465, script: 'edge' },
 }
 const PREFIX = 'mockup-mockup-platform'
+const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>
+}
+const npmScript = (name: string) => PACKAGE.scripts[name]?.split(' ')
 const DRAIN_SECONDS = 25 // core/platform/service.ts shutdownTimeoutMs
 const BACKLOG_QUERY =
   'sum(max by (queue, state) (bullmq_queue_length{namespace="mockup", queue="signal-ingestion", state=~"wait|prioritized|delayed"}))'
@@ -208,7 +212,7 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
     }
   })
 
-  test('each service runs its npm script with its default ports, probes and shutdown grace', () => {
+  test('each service runs its npm script command with its default ports, probes and shutdown grace', () => {
     const manifests = renders.defaults!
     const names = all<IDeployment>(manifests, 'Deployment').map((d) => d.metadata?.name)
     expect(names.sort()).toEqual(
@@ -219,7 +223,8 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
       const d = one<IDeployment>(withEdge, 'Deployment', `${PREFIX}-${component}`)
       const c = container(d)
       expect(c.name).toBe(component)
-      expect(c.command).toEqual(['npm', 'run', want.script])
+      // The npm script's own command, without npm in between (see values.yaml).
+      expect(c.command).toEqual(npmScript(want.script))
       const ports = Object.fromEntries((c.ports ?? []).map((p) => [p.name, p.containerPort]))
       expect(ports).toEqual(
         want.http ? { http: want.http, metrics: want.metrics } : { metrics: want.metrics },
@@ -476,7 +481,7 @@ describe.skipIf(!helm)('helm chart mockup-platform', () => {
     const main = container(d)
     expect(pod.initContainers?.map((c) => c.name)).toEqual(['migrate'])
     const migrate = pod.initContainers![0]!
-    expect(migrate.command).toEqual(['npm', 'run', 'migrate'])
+    expect(migrate.command).toEqual(npmScript('migrate'))
     for (const field of [
       'image',
       'imagePullPolicy',

@@ -12,9 +12,9 @@ import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitorin
 import { collectDefaultMetrics, Registry } from 'prom-client'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { parse as parseYaml } from 'yaml'
+import { CHART_DIR, type Manifest, parseManifests, REPO_ROOT } from '../../scripts/deploy/helm.ts'
 import { createKnownKeysChecker } from './support/known-keys.ts'
 import { histogramSeries, metricNames, readDesignMetrics } from './support/promql.ts'
-import { CHART_DIR, type Manifest, parseManifests, REPO_ROOT } from './support/tools.ts'
 
 const RULES_FILE = join(REPO_ROOT, 'deploy/prometheus/mockup-platform.rules.yaml')
 const ALERTMANAGER_FILE = join(REPO_ROOT, 'deploy/alertmanager/alertmanager.yml')

@@ -17,6 +17,7 @@ import {
   SlotWaitTimeoutError,
   withGpuSlot,
 } from '../../gpu-worker/slots/index.ts'
+import { peakOverlap } from '../../scripts/bench/overlap.ts'
 import { testRedisUrl } from '../support/env.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -136,18 +137,8 @@ describe('withGpuSlot', () => {
       (l) => JSON.parse(l) as { start: number; end: number },
     )
     expect(log).toHaveLength(12)
-    // Sweep the intervals: the most held at any instant.
-    const edges = log.flatMap((i) => [
-      { at: i.start, d: 1 },
-      { at: i.end, d: -1 },
-    ])
-    edges.sort((a, b) => a.at - b.at || a.d - b.d)
-    let now = 0
-    let most = 0
-    for (const edge of edges) {
-      now += edge.d
-      most = Math.max(most, now)
-    }
+    // The most held at any instant.
+    const most = peakOverlap(log)
     expect(most).toBeLessThanOrEqual(2)
     expect(most).toBe(2)
     expect(
