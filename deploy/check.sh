@@ -172,7 +172,7 @@ amtool_routes() {
 
 shellcheck_self() {
   if command -v shellcheck >/dev/null; then
-    shellcheck "$DEPLOY/check.sh"
+    shellcheck "$DEPLOY/check.sh" "$ROOT"/scripts/image/*.sh "$ROOT/.ci/run"
   else
     echo "shellcheck not installed: skipped (apt-get install -y shellcheck)"
   fi
@@ -191,7 +191,7 @@ main() {
   local total_start
   total_start=$(date +%s%N)
   step "fetch tools (cached in ${TOOLS#"$ROOT"/})" fetch_tools
-  step "shellcheck deploy/check.sh" shellcheck_self
+  step "shellcheck deploy/check.sh, scripts/image, .ci/run" shellcheck_self
   step "helm lint --strict" helm_lint
   step "helm template" helm_template
   step "promtool check rules" promtool_check

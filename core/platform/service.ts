@@ -43,7 +43,19 @@ export async function runService(options: ServiceOptions): Promise<void> {
   const logger = createLogger({ service: options.name, level: config.LOG_LEVEL })
   const metrics = createProcessMetrics()
   const steps: { name: string; step: () => Promise<unknown> | unknown }[] = []
-  const readiness: HealthCheck[] = []
+  let started = false
+  let stopping = false
+  // Not ready until start() has finished (a GPU worker loads its models
+  // there, registering its own checks as it goes) and again once stopping.
+  const readiness: HealthCheck[] = [
+    {
+      name: 'lifecycle',
+      check: async () => {
+        if (stopping) throw new Error('shutting down')
+        if (!started) throw new Error('starting')
+      },
+    },
+  ]
   const context: ServiceContext = {
     config,
     logger,
@@ -52,7 +64,6 @@ export async function runService(options: ServiceOptions): Promise<void> {
     addReadinessCheck: (check) => readiness.push(check),
   }
 
-  let stopping = false
   const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return
     stopping = true
@@ -90,6 +101,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
       logger.info({ port: server.port }, 'metrics server listening')
     }
     await options.start(context)
+    started = true
   } catch (err) {
     logger.fatal({ err }, 'start failed')
     await shutdown('start failure', 1)

@@ -78,11 +78,17 @@ interface MockupView {
  */
 export async function mockupsAcrossWorkers(
   checks: Checklist,
-  ctx: { coreUrl: string; apiKey: string; gpuWorkers: readonly PlacedContainer[] },
+  ctx: {
+    coreUrl: string
+    apiKey: string
+    gpuWorkers: readonly PlacedContainer[]
+    /** Workers that must take no job (not ready). */
+    idleWorkers: readonly PlacedContainer[]
+  },
 ): Promise<void> {
   const count = Math.max(4, ctx.gpuWorkers.length * 3)
   let views: MockupView[] = []
-  const made = await checks.check(`${count} mock-ups submitted at once complete`, async () => {
+  const completed = await checks.check(`${count} mock-ups submitted at once complete`, async () => {
     const ids = await Promise.all(
       Array.from({ length: count }, async (_, i) => {
         const body = { prompt: `rehearsal shirt ${i}`, product: 'shirt', steps: 20 }
@@ -103,7 +109,7 @@ export async function mockupsAcrossWorkers(
     )
     return `${views.length} completed`
   })
-  if (!made) return
+  if (!completed) return
   await checks.check('core serves each image a GPU worker wrote (shared volume)', async () => {
     for (const view of views) {
       const res = await fetch(`${ctx.coreUrl}${view.images?.png}`)
@@ -114,16 +120,23 @@ export async function mockupsAcrossWorkers(
     }
     return `${views.length} PNGs`
   })
+  const made = async (w: PlacedContainer) => {
+    const family = (await readMetrics(w)).get('gpu_slot_acquire_total')
+    return family?.samples.reduce((sum, s) => sum + s.value, 0) ?? 0
+  }
   await checks.check('both GPU worker replicas made mock-ups', async () => {
-    const perWorker = await Promise.all(
-      ctx.gpuWorkers.map(async (w) => {
-        const family = (await readMetrics(w)).get('gpu_slot_acquire_total')
-        return `${w.label} ${family?.samples.reduce((sum, s) => sum + s.value, 0) ?? 0}`
-      }),
-    )
-    if (perWorker.some((line) => line.endsWith(' 0'))) throw new Error(perWorker.join(', '))
-    return perWorker.join(', ')
+    const counts = await Promise.all(ctx.gpuWorkers.map(made))
+    const line = ctx.gpuWorkers.map((w, i) => `${w.label} ${counts[i]}`).join(', ')
+    if (counts.includes(0)) throw new Error(line)
+    return line
   })
+  for (const w of ctx.idleWorkers) {
+    await checks.check(`${w.label}: took no mock-up while not ready`, async () => {
+      const n = await made(w)
+      if (n > 0) throw new Error(`made ${n}`)
+      return undefined
+    })
+  }
   await checks.check('the two GPU workers ran at once (slots per device)', async () => {
     const peak = peakOverlap(
       views.map((v) => ({

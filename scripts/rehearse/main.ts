@@ -27,9 +27,10 @@ import { deployTools, helmTemplate, REPO_ROOT } from '../deploy/helm.ts'
 import { Checklist } from './checks.ts'
 import { mockupsAcrossWorkers, signalReachesRow } from './end-to-end.ts'
 import { podman, podmanOk, tailLogs } from './engine.ts'
+import { checkGpuRequired, withChartGpuValues } from './gpu-required.ts'
 import { type PlacedContainer, placeWorkloads } from './placement.ts'
 import { planWorkloads } from './plan.ts'
-import { checkMetrics, drain, waitProbes } from './pod-checks.ts'
+import { checkMetrics, drain, waitLiveness, waitProbes } from './pod-checks.ts'
 import { podmanRunArgs } from './podman-args.ts'
 import { createScratch } from './scratch.ts'
 
@@ -104,6 +105,16 @@ try {
     .filter((m) => m.kind === 'Service')
     .map((m) => m.metadata.name)
   const layout = placeWorkloads(workloads, { runId, services, hostDir })
+  // One more GPU worker with the chart's own GPU values: on this node it must not become ready.
+  const gpuPlan = workloads.find((w) => w.component === 'gpu-worker')
+  const gpuRequired = gpuPlan
+    ? placeWorkloads([withChartGpuValues(gpuPlan)], {
+        runId,
+        services,
+        hostDir,
+        firstReplica: gpuPlan.replicas,
+      }).containers
+    : []
   console.log(
     workloads
       .map((w) => `${w.component} x${w.replicas} (grace ${w.terminationGracePeriodSeconds} s)`)
@@ -124,7 +135,7 @@ try {
   )
 
   say('containers')
-  for (const c of layout.containers) {
+  for (const c of [...layout.containers, ...gpuRequired]) {
     const ok = await checks.check(`${c.label}: starts`, async () => {
       await podmanOk(['run', '--detach', ...podmanRunArgs(c.plan, c.placement)])
       return c.plan.argv.join(' ')
@@ -133,15 +144,29 @@ try {
   }
 
   say('probes (liveness /healthz, readiness /readyz)')
-  await Promise.all(placed.map((c) => waitProbes(checks, c)))
+  const serving = placed.filter((c) => !gpuRequired.includes(c))
+  await Promise.all([
+    ...serving.map((c) => waitProbes(checks, c)),
+    ...placed
+      .filter((c) => gpuRequired.includes(c))
+      .map(async (c) => {
+        await waitLiveness(checks, c)
+        await checkGpuRequired(checks, c)
+      }),
+  ])
 
   say('end to end through the containers')
   const core = placed.find((c) => c.component === 'core' && c.replica === 0)
-  const gpuWorkers = placed.filter((c) => c.component === 'gpu-worker')
+  const gpuWorkers = serving.filter((c) => c.component === 'gpu-worker')
   if (!core) throw new Error('no core container is running')
   const coreUrl = `http://127.0.0.1:${core.hostPort('http')}`
   await signalReachesRow(checks, { coreUrl, apiKey, scratch, runId })
-  await mockupsAcrossWorkers(checks, { coreUrl, apiKey, gpuWorkers })
+  await mockupsAcrossWorkers(checks, {
+    coreUrl,
+    apiKey,
+    gpuWorkers,
+    idleWorkers: placed.filter((c) => gpuRequired.includes(c)),
+  })
 
   say('metrics')
   await Promise.all(placed.map((c) => checkMetrics(checks, c)))

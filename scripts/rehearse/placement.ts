@@ -39,13 +39,20 @@ export interface PlacedContainer {
 /** Every init container and container of every replica, placed. */
 export function placeWorkloads(
   workloads: readonly WorkloadPlan[],
-  options: { runId: string; services: readonly string[]; hostDir: string },
+  options: {
+    runId: string
+    services: readonly string[]
+    hostDir: string
+    /** The first replica's number (an extra replica placed later goes after the others). */
+    firstReplica?: number
+  },
 ): { init: PlacedContainer[]; containers: PlacedContainer[] } {
   const sharedDirs: Record<string, string> = {}
   const init: PlacedContainer[] = []
   const containers: PlacedContainer[] = []
   for (const w of workloads) {
-    for (let replica = 0; replica < w.replicas; replica++) {
+    const first = options.firstReplica ?? 0
+    for (let replica = first; replica < first + w.replicas; replica++) {
       const pod = `${w.name}-${options.runId}-${replica}`
       const podDirs: Record<string, string> = {}
       const place = (plan: ContainerPlan, isInit: boolean): PlacedContainer => {

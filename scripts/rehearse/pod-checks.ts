@@ -55,27 +55,28 @@ const running = (c: PlacedContainer) => async () => {
   return r.stdout.trim() === 'true'
 }
 
-/**
- * Liveness must pass before the kubelet would restart the container
- * (initialDelay + period x failureThreshold); readiness within a few minutes.
- */
+/** Liveness must pass before the kubelet would restart the container (initialDelay + period x failureThreshold). */
+export async function waitLiveness(checks: Checklist, c: PlacedContainer): Promise<void> {
+  const { liveness } = c
+  if (!liveness) return
+  const patience =
+    (liveness.initialDelaySeconds + liveness.periodSeconds * liveness.failureThreshold) * 1000
+  await checks.check(
+    `${c.label}: liveness ${liveness.path} on :${liveness.port}`,
+    async () =>
+      `200 after ${seconds(await until2xx(liveness, patience, running(c)))} (kubelet's patience ${seconds(patience)})`,
+  )
+}
+
+/** Liveness, then readiness within a few minutes. */
 export async function waitProbes(checks: Checklist, c: PlacedContainer): Promise<void> {
-  const { liveness, readiness } = c
-  if (liveness) {
-    const patience =
-      (liveness.initialDelaySeconds + liveness.periodSeconds * liveness.failureThreshold) * 1000
-    await checks.check(
-      `${c.label}: liveness ${liveness.path} on :${liveness.port}`,
-      async () =>
-        `200 after ${seconds(await until2xx(liveness, patience, running(c)))} (kubelet's patience ${seconds(patience)})`,
-    )
-  }
-  if (readiness) {
-    await checks.check(
-      `${c.label}: readiness ${readiness.path} on :${readiness.port}`,
-      async () => `ready after ${seconds(await until2xx(readiness, READY_WITHIN_MS, running(c)))}`,
-    )
-  }
+  await waitLiveness(checks, c)
+  const { readiness } = c
+  if (!readiness) return
+  await checks.check(
+    `${c.label}: readiness ${readiness.path} on :${readiness.port}`,
+    async () => `ready after ${seconds(await until2xx(readiness, READY_WITHIN_MS, running(c)))}`,
+  )
 }
 
 /** Reads a container's `/metrics` on its metrics port, parsed. */
