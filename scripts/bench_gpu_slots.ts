@@ -28,6 +28,7 @@ import { closeRedis, createRedis } from '../core/platform/redis/index.ts'
 import { parseSize } from '../gpu-worker/sd/cli/args.ts'
 import { SlotSemaphore } from '../gpu-worker/slots/index.ts'
 import { progress } from './bench/progress.ts'
+import { sampleSlotPeak } from './bench/slot-peak.ts'
 import { type RunningService, startService, stopAll, waitReady } from './dev-stack/supervisor.ts'
 
 const { values } = parseArgs({
@@ -70,36 +71,6 @@ interface Result {
   failed: number
 }
 
-/**
- * Samples every `interval` ms how many slots the `semaphores` hold together
- * (one MULTI, so the devices are read at the same instant); `stop()` gives the peak.
- */
-function samplePeak(
-  redis: ReturnType<typeof createRedis>,
-  semaphores: readonly SlotSemaphore[],
-  interval = 10,
-): { stop: () => Promise<number> } {
-  let peak = 0
-  let running = true
-  const loop = (async () => {
-    while (running) {
-      const multi = redis.multi()
-      for (const s of semaphores) multi.zcard(s.key)
-      const replies = (await multi.exec()) ?? []
-      const held = replies.reduce((sum, [err, n]) => sum + (err ? 0 : Number(n)), 0)
-      peak = Math.max(peak, held)
-      await new Promise((r) => setTimeout(r, interval))
-    }
-  })()
-  return {
-    stop: async () => {
-      running = false
-      await loop
-      return peak
-    },
-  }
-}
-
 /** Deletes every key under `prefix:` (the queue's, the slot sets'). */
 async function deleteKeys(redis: ReturnType<typeof createRedis>, prefix: string): Promise<void> {
   let cursor = '0'
@@ -131,7 +102,7 @@ async function measure(
   const semaphores = devices.map(
     (d) => new SlotSemaphore(connection, { slots, device: d, prefix: `${prefix}:gpu` }),
   )
-  let sampler: ReturnType<typeof samplePeak> | undefined
+  let sampler: ReturnType<typeof sampleSlotPeak> | undefined
   try {
     for (let i = 0; i < workers; i++) {
       const metricsPort = await freePort()
@@ -159,7 +130,10 @@ async function measure(
     }
     await Promise.all(services.map((s) => waitReady(s)))
     const ids: string[] = []
-    sampler = samplePeak(connection, semaphores)
+    sampler = sampleSlotPeak(
+      connection,
+      semaphores.map((s) => s.key),
+    )
     const started = performance.now()
     for (let i = 0; i < jobs; i++) {
       const job: MockupJob = {

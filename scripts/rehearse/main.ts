@@ -150,8 +150,7 @@ try {
     ...placed
       .filter((c) => gpuRequired.includes(c))
       .map(async (c) => {
-        await waitLiveness(checks, c)
-        await checkGpuRequired(checks, c)
+        if (await waitLiveness(checks, c)) await checkGpuRequired(checks, c)
       }),
   ])
 
@@ -166,6 +165,7 @@ try {
     apiKey,
     gpuWorkers,
     idleWorkers: placed.filter((c) => gpuRequired.includes(c)),
+    redis: scratch.redis,
   })
 
   say('metrics')

@@ -55,28 +55,31 @@ const running = (c: PlacedContainer) => async () => {
   return r.stdout.trim() === 'true'
 }
 
-/** Liveness must pass before the kubelet would restart the container (initialDelay + period x failureThreshold). */
-export async function waitLiveness(checks: Checklist, c: PlacedContainer): Promise<void> {
+/**
+ * Liveness must pass before the kubelet would restart the container
+ * (initialDelay + period x failureThreshold). Returns whether it held.
+ */
+export async function waitLiveness(checks: Checklist, c: PlacedContainer): Promise<boolean> {
   const { liveness } = c
-  if (!liveness) return
+  if (!liveness) return true
   const patience =
     (liveness.initialDelaySeconds + liveness.periodSeconds * liveness.failureThreshold) * 1000
-  await checks.check(
+  return checks.check(
     `${c.label}: liveness ${liveness.path} on :${liveness.port}`,
     async () =>
       `200 after ${seconds(await until2xx(liveness, patience, running(c)))} (kubelet's patience ${seconds(patience)})`,
   )
 }
 
-/** Liveness, then readiness within a few minutes. */
+/** Liveness, then readiness within a few minutes (not waited for once liveness failed: the kubelet would restart the container). */
 export async function waitProbes(checks: Checklist, c: PlacedContainer): Promise<void> {
-  await waitLiveness(checks, c)
+  const alive = await waitLiveness(checks, c)
   const { readiness } = c
   if (!readiness) return
-  await checks.check(
-    `${c.label}: readiness ${readiness.path} on :${readiness.port}`,
-    async () => `ready after ${seconds(await until2xx(readiness, READY_WITHIN_MS, running(c)))}`,
-  )
+  await checks.check(`${c.label}: readiness ${readiness.path} on :${readiness.port}`, async () => {
+    if (!alive) throw new Error('not waited for: liveness failed first')
+    return `ready after ${seconds(await until2xx(readiness, READY_WITHIN_MS, running(c)))}`
+  })
 }
 
 /** Reads a container's `/metrics` on its metrics port, parsed. */

@@ -15,6 +15,8 @@ export interface Scratch {
   /** DATABASE_URL for the containers: the base URL with the run's search_path. */
   databaseUrl: string
   redisUrl: string
+  /** A connection of the rehearsal's own, for reading what the containers keep there. */
+  redis: Redis
   migrationCount: () => Promise<number>
   signalCount: (topic: string) => Promise<number>
   drop: () => Promise<void>
@@ -39,6 +41,7 @@ export async function createScratch(
     schema,
     databaseUrl: url.toString(),
     redisUrl: servers.redisUrl,
+    redis,
     migrationCount: () => count(`SELECT count(*) AS n FROM ${schema}.schema_migrations`),
     signalCount: (topic) =>
       count(`SELECT count(*) AS n FROM ${schema}.signals WHERE topic = $1`, [topic]),

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { peakOverlap } from '../../scripts/bench/overlap.ts'
 import { deployTools, helmTemplate, type Manifest, REPO_ROOT } from '../../scripts/deploy/helm.ts'
 import { placeWorkloads } from '../../scripts/rehearse/placement.ts'
 import { PlanError, planWorkloads, type WorkloadPlan } from '../../scripts/rehearse/plan.ts'
@@ -125,25 +124,5 @@ describe.skipIf('skip' in found)('the rehearsal plan of the chart', () => {
     const probe = deployment.spec.template.spec.containers[0]?.readinessProbe.httpGet
     if (probe) probe.port = 'metrcs'
     expect(() => planWorkloads(badProbe)).toThrow(/port "metrcs" is not a port of the container/)
-  })
-})
-
-describe('peakOverlap', () => {
-  test('counts the most intervals open at one moment; touching ends do not overlap', () => {
-    expect(peakOverlap([])).toBe(0)
-    expect(
-      peakOverlap([
-        { start: 0, end: 10 },
-        { start: 10, end: 20 },
-      ]),
-    ).toBe(1)
-    expect(
-      peakOverlap([
-        { start: 0, end: 10 },
-        { start: 5, end: 20 },
-        { start: 6, end: 7 },
-        { start: 30, end: 40 },
-      ]),
-    ).toBe(3)
   })
 })

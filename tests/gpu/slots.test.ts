@@ -17,8 +17,8 @@ import {
   SlotWaitTimeoutError,
   withGpuSlot,
 } from '../../gpu-worker/slots/index.ts'
-import { peakOverlap } from '../../scripts/bench/overlap.ts'
 import { testRedisUrl } from '../support/env.ts'
+import { peakOverlap } from '../support/overlap.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const prefix = `test:slots:${randomUUID().slice(0, 8)}`
