@@ -1,6 +1,6 @@
 /**
  * @module
- * The servers `bench_profiling.ts` runs side by side (`trivial-server.ts`):
+ * The servers `benchmark_profiling.ts` runs side by side (`trivial-server.ts`):
  * none of the profiling, timing only, timing plus a fixed line, all of it.
  */
 export const PROFILING_MODES = ['plain', 'timing', 'floor', 'profiled'] as const

@@ -1,6 +1,6 @@
 /**
  * @module
- * The server `bench_profiling.ts` measures: a trivial Hono route, with or
+ * The server `benchmark_profiling.ts` measures: a trivial Hono route, with or
  * without `addProfiling` (logging at info to a file, observing into the
  * process registry's request histogram), and two steps between them:
  * `timing` (the timing and route label, with a log and a histogram that do

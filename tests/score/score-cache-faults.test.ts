@@ -100,7 +100,7 @@ describe('/score with Redis failing', () => {
 
   it('Should time out a Redis that stops answering and answer from the database', async () => {
     const proxy = await startTcpProxy(Number(new URL(testRedisUrl()).port || 6379))
-    const { hono, registry, redis } = appOn(proxy.url('redis', '/15'))
+    const { hono, registry, redis } = appOn(proxy.through(testRedisUrl()))
     try {
       await once(redis, 'ready')
       expect((await hono.request('/score?topic=vintage%20owls&product=mug')).status).toBe(200)

@@ -75,7 +75,8 @@ describe('SdPipeline on the tiny model set', () => {
     // PNDM evaluates the UNet steps + 1 times.
     expect(progress).toEqual([1, 2, 3, 4, 5, 6].map((s) => [s, 6]))
     const t = image.timings
-    for (const value of Object.values(t)) expect(value).toBeGreaterThanOrEqual(0)
+    // Every stage ran, so each took real time.
+    for (const value of Object.values(t)) expect(value).toBeGreaterThan(0)
     expect(t.totalMs).toBeCloseTo(
       t.tokenizeMs + t.textEncoderMs + t.unetMs + t.vaeMs + t.overheadMs,
       6,

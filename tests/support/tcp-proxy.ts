@@ -10,6 +10,8 @@ import { createConnection, createServer, type Socket } from 'node:net'
 export interface TcpProxy {
   port: number
   url: (scheme: string, path?: string) => string
+  /** `target` (the server's own URL) with its host and port replaced by the proxy's: credentials, database and options kept. */
+  through: (target: string) => string
   /** Stop forwarding in both directions; bytes are held, connections stay open. */
   stall: () => void
   /** Forward again (held bytes are released). */
@@ -57,6 +59,12 @@ export async function startTcpProxy(
   return {
     port,
     url: (scheme, path = '') => `${scheme}://127.0.0.1:${port}${path}`,
+    through: (target) => {
+      const url = new URL(target)
+      url.hostname = '127.0.0.1'
+      url.port = String(port)
+      return url.toString()
+    },
     stall: () => {
       mode = 'stall'
       // Unpiping and pausing holds data in the kernel and stream buffers.

@@ -4,7 +4,7 @@
  * reached directly: `@upstash/redis` via the Upstash bridge vs ioredis, and
  * `neon()` (HTTP) and the Neon `Pool` (WebSocket proxy) vs plain `pg`.
  *
- * Usage: `npx tsx scripts/bench_bridges.ts [--runs 500]`, with `REDIS_URL` and
+ * Usage: `npx tsx scripts/benchmark_bridges.ts [--runs 500]`, with `REDIS_URL` and
  * `DATABASE_URL` (default: the test servers).
  */
 import { randomUUID } from 'node:crypto'

@@ -11,7 +11,7 @@
  * lines are off (`LOG_LEVEL=warn`) unless `--log-level info`: this measures the
  * app, not stdout.
  *
- *   npx tsx scripts/bench_edge_runtimes.ts [--duration 3] [--rounds 3] [--connections 50]
+ *   npx tsx scripts/benchmark_edge_runtimes.ts [--duration 3] [--rounds 3] [--connections 50]
  *
  * Uses `REDIS_URL` and `DATABASE_URL` (default: the test servers), in a
  * schema and key prefix of its own that it removes at the end.

@@ -6,7 +6,7 @@
  * does), posts `--batches` batches of 1,000 signals, and times until every
  * row is in the table.
  *
- *   npx tsx scripts/bench_ingestion.ts [--batches 50] [--posters 4] [--worker-concurrency 4]
+ *   npx tsx scripts/benchmark_ingestion.ts [--batches 50] [--posters 4] [--worker-concurrency 4]
  *
  * Uses `DATABASE_URL` and `REDIS_URL` (else private servers in `.data/`), in
  * a schema (`bench_ingest_<random>`) and a queue prefix of its own, both

@@ -14,7 +14,7 @@
  * same plus one fixed line of the same length to the same log: what a line
  * per request costs before any formatting or histogram).
  *
- *   npx tsx scripts/bench_profiling.ts [--duration 3] [--rounds 9] [--connections 50]
+ *   npx tsx scripts/benchmark_profiling.ts [--duration 3] [--rounds 9] [--connections 50]
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'

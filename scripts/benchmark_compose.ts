@@ -6,7 +6,7 @@
  * warm-up (which renders the template); prints the median and p90 of the
  * composite, PNG and WebP stages and the output sizes.
  *
- *   npx tsx scripts/bench_compose.ts [--runs 20] [--size 512x512] [--fit cover|contain]
+ *   npx tsx scripts/benchmark_compose.ts [--runs 20] [--size 512x512] [--fit cover|contain]
  */
 import { parseArgs } from 'node:util'
 import { SeededRandom } from '../core/platform/random.ts'
@@ -15,7 +15,7 @@ import { composeMockup, FITS, type RawDesign } from '../gpu-worker/compose/index
 import { parseNumber, parseSize, runCli, UsageError } from '../gpu-worker/sd/cli/args.ts'
 import { median, quantile } from './bench/stats.ts'
 
-const USAGE = `usage: npx tsx scripts/bench_compose.ts [options]
+const USAGE = `usage: npx tsx scripts/benchmark_compose.ts [options]
   --runs N       measured runs per product after one warm-up (default 20)
   --size WxH     design size (default 512x512)
   --fit MODE     cover or contain (default: each template's own)`

@@ -9,7 +9,7 @@
  * through the queue for each, and reports wall time, images/s and the most
  * slots held at once across the workers (Redis sampled every 10 ms).
  *
- *   npx tsx scripts/bench_gpu_slots.ts [--jobs 8] [--steps 20] [--size 512x512] [--workers 2]
+ *   npx tsx scripts/benchmark_gpu_slots.ts [--jobs 8] [--steps 20] [--size 512x512] [--workers 2]
  */
 import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
@@ -45,13 +45,13 @@ const workers = Number(values.workers)
 const { width, height } = parseSize(values.size)
 if (![jobs, steps, workers].every((n) => Number.isInteger(n) && n > 0)) {
   process.stderr.write(
-    'usage: bench_gpu_slots.ts [--jobs N] [--steps N] [--size WxH] [--workers N]\n',
+    'usage: benchmark_gpu_slots.ts [--jobs N] [--steps N] [--size WxH] [--workers N]\n',
   )
   process.exit(2)
 }
 
 const DATA = resolve(import.meta.dirname, '../.data')
-const SCHEMA = 'bench_gpu_slots'
+const SCHEMA = 'benchmark_gpu_slots'
 const postgres = await resolvePostgres(process.env.DATABASE_URL, DATA)
 const redis = await resolveRedis(process.env.REDIS_URL, DATA)
 const pool = createPool({ url: postgres.url, schema: SCHEMA, size: 2, name: 'bench-gpu' })
