@@ -3,7 +3,7 @@
  * committed (the edge reads no files at run time): this fails when a source
  * changed and nobody ran `npx tsx scripts/build_console.ts`.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -17,17 +17,25 @@ describe('console assets', () => {
   it('Should change the hashed name when a source changes, so no cache serves the old file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'console-src-'))
     try {
-      for (const file of ['index.html', 'app.js', 'app.css', 'icon.svg']) {
+      for (const file of await readdir(CONSOLE_SRC)) {
         await writeFile(join(dir, file), await readFile(join(CONSOLE_SRC, file), 'utf8'))
       }
-      const before = await renderConsoleAssets(dir)
-      await writeFile(join(dir, 'app.js'), `${await readFile(join(dir, 'app.js'), 'utf8')}\n// x\n`)
-      const after = await renderConsoleAssets(dir)
       const jsName = (text: string) => text.match(/\/assets\/(app\.[0-9a-f]{12}\.js)/)?.[1]
       const cssName = (text: string) => text.match(/\/assets\/(app\.[0-9a-f]{12}\.css)/)?.[1]
+      const before = await renderConsoleAssets(dir)
+      // Code, not a comment: the bundler drops comments.
+      const append = async (file: string, code: string) =>
+        writeFile(join(dir, file), `${await readFile(join(dir, file), 'utf8')}\n${code}\n`)
+      await append('app.js', "console.debug('x')")
+      const after = await renderConsoleAssets(dir)
       expect(jsName(after)).toBeDefined()
       expect(jsName(after)).not.toBe(jsName(before))
       expect(cssName(after)).toBe(cssName(before))
+      // A module app.js imports is bundled into it: changing it renames app.<hash>.js too.
+      await append('chart.ts', "export const CHANGED = 'x'\nconsole.debug(CHANGED)")
+      const afterChart = await renderConsoleAssets(dir)
+      expect(jsName(afterChart)).toBeDefined()
+      expect(jsName(afterChart)).not.toBe(jsName(after))
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

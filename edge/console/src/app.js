@@ -1,14 +1,17 @@
 /**
  * @module
- * The web console: plain ES2022, no framework, no bundler. It talks only to the
+ * The web console: plain ES2022, no framework. `scripts/build_console.ts`
+ * bundles it with the typed modules it imports (the benchmark chart,
+ * `chart.ts`) into the one served `app.<hash>.js`. It talks only to the
  * public tRPC API at /trpc with tRPC's HTTP shapes (GET `?input=` for queries,
  * POST JSON for mutations). The API key lives in this tab's sessionStorage and
  * is sent only to the procedures that need it. Everything shown comes from the
  * API; untrusted text is always set with textContent, never as markup.
  */
 
+import { benchmarkChart, mount } from './chart.ts'
+
 const KEY_STORAGE = 'mockup-console.api-key'
-const SVG_NS = 'http://www.w3.org/2000/svg'
 const POLL_MS = 500
 const GALLERY_PAGE = 12
 
@@ -65,14 +68,6 @@ function h(tag, attrs = {}, ...children) {
   for (const [name, value] of Object.entries(attrs)) {
     if (value !== undefined && value !== null && value !== false) el.setAttribute(name, value)
   }
-  el.append(...children)
-  return el
-}
-
-/** Creates an SVG element with its attributes. */
-function svg(tag, attrs = {}, ...children) {
-  const el = document.createElementNS(SVG_NS, tag)
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value))
   el.append(...children)
   return el
 }
@@ -306,125 +301,13 @@ function setupGallery() {
 
 // --- benchmark chart ---------------------------------------------------------
 
-const CHART = { width: 1000, height: 260, left: 56, right: 16, top: 16, bottom: 36 }
-const SERIES = [
-  { key: 'uncached', label: 'Uncached total', className: 'line-uncached' },
-  { key: 'cached', label: 'Cached total', className: 'line-cached' },
-]
-
-/** A "nice" upper bound for the y axis (1, 2 or 5 times a power of ten). */
-function niceMax(value) {
-  if (value <= 0) return 1
-  const power = 10 ** Math.floor(Math.log10(value))
-  return [1, 2, 5, 10].map((m) => m * power).find((m) => m >= value)
-}
-
-/** The SVG line chart of runs (oldest to newest). */
-function lineChart(runs) {
-  const { width, height, left, right, top, bottom } = CHART
-  const plotW = width - left - right
-  const plotH = height - top - bottom
-  const times = runs.map((run) => Date.parse(run.ranAt))
-  const t0 = Math.min(...times)
-  const span = Math.max(...times) - t0 || 1
-  const yMax = niceMax(Math.max(...runs.flatMap((run) => [run.uncached.totalS, run.cached.totalS])))
-  // One run sits in the middle rather than on the axis.
-  const x = (t) => left + (runs.length === 1 ? plotW / 2 : ((t - t0) / span) * plotW)
-  const y = (v) => top + plotH - (v / yMax) * plotH
-
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) =>
-    svg(
-      'g',
-      { class: 'tick' },
-      svg('line', { x1: left, x2: width - right, y1: y(f * yMax), y2: y(f * yMax) }),
-      svg(
-        'text',
-        { x: left - 8, y: y(f * yMax) + 4, 'text-anchor': 'end' },
-        `${+(f * yMax).toFixed(3)} s`,
-      ),
-    ),
-  )
-  const xLabels = [
-    svg('text', { x: left, y: height - 10, 'text-anchor': 'start' }, formatTime(runs[0].ranAt)),
-  ]
-  if (runs.length > 1) {
-    xLabels.push(
-      svg(
-        'text',
-        { x: width - right, y: height - 10, 'text-anchor': 'end' },
-        formatTime(runs.at(-1).ranAt),
-      ),
-    )
-  }
-  const lines = SERIES.map(({ key, label, className }) => {
-    const points = runs.map((run, i) => [x(times[i]), y(run[key].totalS)])
-    return svg(
-      'g',
-      { class: `series ${className}`, 'data-series': key },
-      svg('polyline', {
-        points: points.map((p) => p.map((n) => n.toFixed(1)).join(',')).join(' '),
-      }),
-      ...points.map(([px, py], i) =>
-        svg(
-          'circle',
-          { cx: px.toFixed(1), cy: py.toFixed(1), r: 3.5 },
-          svg(
-            'title',
-            {},
-            `${label}: ${runs[i][key].totalS.toFixed(3)} s, ${formatTime(runs[i].ranAt)}`,
-          ),
-        ),
-      ),
-    )
-  })
-  const last = runs.at(-1)
-  return svg(
-    'svg',
-    {
-      viewBox: `0 0 ${width} ${height}`,
-      role: 'img',
-      'aria-labelledby': 'chart-title chart-desc',
-    },
-    svg('title', { id: 'chart-title' }, 'Score benchmark totals over time'),
-    svg(
-      'desc',
-      { id: 'chart-desc' },
-      `${runs.length} runs; latest uncached ${last.uncached.totalS.toFixed(3)} s, cached ${last.cached.totalS.toFixed(3)} s.`,
-    ),
-    svg('g', { class: 'axis' }, ...grid, ...xLabels),
-    ...lines,
-  )
-}
-
-function legend(runs) {
-  const last = runs.at(-1)
-  return h(
-    'figcaption',
-    { class: 'legend' },
-    ...SERIES.map(({ key, label, className }) =>
-      h(
-        'span',
-        { class: `key ${className}` },
-        `${label} (latest ${last[key].totalS.toFixed(3)} s)`,
-      ),
-    ),
-    h('span', { class: 'muted' }, `${runs.length} runs · speedup ${last.speedup.toFixed(1)}×`),
-  )
-}
-
 async function loadChart() {
   const chart = $('chart')
   try {
     const { items } = await trpc('benchmarks.history', { limit: 50 })
-    if (items.length === 0) {
-      chart.replaceChildren(
-        h('p', { class: 'muted' }, 'No benchmark runs recorded yet (benchmark_score --persist).'),
-      )
-      return
-    }
-    // The API pages newest first; a time axis reads oldest to newest.
-    const runs = [...items].reverse()
-    chart.replaceChildren(lineChart(runs), legend(runs))
+    chart.replaceChildren(
+      ...benchmarkChart(items, { formatTime }).map((node) => mount(node, document)),
+    )
   } catch (err) {
     chart.replaceChildren(h('p', { class: 'error' }, describe(err)))
   }
