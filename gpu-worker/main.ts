@@ -136,6 +136,7 @@ await runService({
         concurrency: config.GPU_WORKER_CONCURRENCY,
         name: 'gpu-worker',
         logger,
+        registry: metrics.registry,
       },
     )
     worker.worker.on('failed', (job, err) => {

@@ -1,11 +1,12 @@
 /**
  * @module
- * The slowest routes from request logs: reads the profiling middleware's JSON
- * lines (files, or standard input) and prints p50/p95/p99 per route, slowest
- * first. The parsing and percentiles run in the latency pool (Piscina).
+ * The slowest routes and jobs from service logs: reads the profiling's JSON
+ * lines (files, or standard input), one per request and one per queue job
+ * (reported as route `job:<queue>/<name>`), and prints p50/p95/p99 per route,
+ * slowest first. The parsing and percentiles run in the latency pool (Piscina).
  *
- *   npx tsx scripts/latency_report.ts core.log edge.log [--top 20]
- *   npm run core | tee core.log   # services log one line per request at info
+ *   npx tsx scripts/latency_report.ts core.log edge.log ingest.log [--top 20]
+ *   npm run core | tee core.log   # services log one line per request and per job at info
  */
 import { readFile } from 'node:fs/promises'
 import { text } from 'node:stream/consumers'
@@ -31,16 +32,15 @@ const pool = createLatencyPool({ size: 1 })
 try {
   const report = await pool.run({ kind: 'log', text: logs.join('\n') })
   if (report.length === 0) {
-    console.log('no request lines found (the services log them at LOG_LEVEL=info)')
+    console.log('no request or job lines found (the services log them at LOG_LEVEL=info)')
   } else {
-    const ms = (x: number) => x.toFixed(1).padStart(9)
-    console.log(
-      `${'service'.padEnd(10)}${'route'.padEnd(36)}${'count'.padStart(8)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}`,
-    )
+    // Wide enough for `ingest-worker` and `job:signal-ingestion/batch`, with a space after.
+    const row = (service: string, route: string, count: string, ...ms: string[]) =>
+      `${service.padEnd(15)}${route.padEnd(36)}${count.padStart(8)}${ms.map((x) => x.padStart(9)).join('')}`
+    console.log(row('service', 'route', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'))
     for (const r of report.slice(0, top)) {
-      console.log(
-        `${r.service.padEnd(10)}${r.route.padEnd(36)}${String(r.count).padStart(8)}${ms(r.p50Ms)}${ms(r.p95Ms)}${ms(r.p99Ms)}${ms(r.maxMs)}`,
-      )
+      const ms = [r.p50Ms, r.p95Ms, r.p99Ms, r.maxMs].map((x) => x.toFixed(1))
+      console.log(row(r.service, r.route, String(r.count), ...ms))
     }
   }
 } finally {

@@ -55,6 +55,7 @@ await runService({
       settings,
       concurrency: config.INGEST_CONCURRENCY,
       logger,
+      registry: metrics.registry,
       holdAfterInsertMs: config.INGEST_TEST_HOLD_MS,
     })
     // Registered last, so it runs first: finish active jobs while the pool is open.

@@ -5,6 +5,7 @@
  * ingestion benchmark.
  */
 import type pg from 'pg'
+import type { Registry } from 'prom-client'
 import type { Logger } from '../platform/logger.ts'
 import {
   createWorker,
@@ -24,6 +25,8 @@ export interface IngestionWorkerOptions {
   /** Jobs (batches) written at once. @defaultValue 4 */
   concurrency?: number
   logger: Logger
+  /** The service's registry, for `job_duration_seconds`. */
+  registry?: Registry
   /** Test only; see {@link createSignalProcessor}. @defaultValue 0 */
   holdAfterInsertMs?: number
 }
@@ -44,6 +47,7 @@ export function startIngestionWorker(
       concurrency: options.concurrency ?? 4,
       name: 'ingest-worker',
       logger: options.logger,
+      registry: options.registry,
     },
   )
 }

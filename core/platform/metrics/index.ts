@@ -1,6 +1,7 @@
-/** @module The process registry, the request histogram and the metrics server. */
+/** @module The process registry, the request and job histograms and the metrics server. */
 
 export { exposeToPrimary, type WorkersMetrics, workersMetrics } from './cluster-worker.ts'
+export { JOB_DURATION_BUCKETS, type JobLabel, jobDurationHistogram } from './job-histogram.ts'
 export {
   QUEUE_STATES,
   type QueueCollectorOptions,

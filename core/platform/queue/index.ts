@@ -1,6 +1,12 @@
 /** @module BullMQ plumbing: queue names, job payloads, settings, fail-fast producers, workers. */
 
 export { cronProblem } from './cron.ts'
+export {
+  type JobLogEntry,
+  type JobProfilingOptions,
+  type JobStatus,
+  profileJobs,
+} from './job-profiling.ts'
 export { ALL_QUEUES, QUEUE_NAMES, type QueueName } from './names.ts'
 export {
   type BenchmarkJob,

@@ -3,11 +3,14 @@
  * BullMQ workers with the environment's settings: a queue-role connection
  * (`maxRetriesPerRequest: null`, so a Redis restart pauses work instead of
  * failing it), the key prefix, and the lock and stalled-check timings that
- * decide how soon a job whose worker died is picked up again.
+ * decide how soon a job whose worker died is picked up again. Every job is
+ * profiled here ({@link profileJobs}), so no consumer needs code for it.
  */
 import { type Processor, Worker } from 'bullmq'
+import type { Registry } from 'prom-client'
 import type { Logger } from '../logger.ts'
 import { createRedis } from '../redis/index.ts'
+import { profileJobs } from './job-profiling.ts'
 import type { QueueSettings } from './settings.ts'
 
 /** Options of {@link createWorker}. */
@@ -19,6 +22,8 @@ export interface CreateWorkerOptions {
   /** Connection name in `CLIENT LIST`. */
   name: string
   logger: Logger
+  /** The service's registry, for `job_duration_seconds`; without one, jobs are only logged. */
+  registry?: Registry
 }
 
 /** A started worker and the close that also ends its connection. */
@@ -46,6 +51,7 @@ export function createWorker<Data, Result>(
     lockDuration: options.settings.lockDurationMs,
     stalledInterval: options.settings.stalledIntervalMs,
   })
+  profileJobs(worker, { logger: options.logger, registry: options.registry })
   worker.on('error', (err) => options.logger.warn({ err: err.message }, 'worker error'))
   worker.on('failed', (job, err) =>
     options.logger.warn(
