@@ -108,6 +108,7 @@ export async function startCore({
       logger,
       cron: config.BENCHMARK_CRON,
       runs: config.BENCHMARK_RUNS,
+      score: { url: config.BENCHMARK_SCORE_URL, topics: config.BENCHMARK_TOPICS, db: pool },
       regressionGauge: { registry: metrics.registry, db: pool },
     })
     onShutdown('benchmark scheduler', benchmarks.close)

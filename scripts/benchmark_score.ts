@@ -1,7 +1,9 @@
 /**
  * @module
  * The seed's score benchmark: N uncached requests (distinct keys), N served
- * from Redis, N from the in-process L1, against the edge app over HTTP.
+ * from Redis, N from the in-process L1, against the edge app over HTTP. The
+ * timing and the figures are core's engine (core/benchmarks/measure-score.ts,
+ * which the scheduled benchmark_score_job runs too); this is its command line.
  *
  *   npx tsx scripts/benchmark_score.ts [--runs 100] [--persist] [--url URL] [--throughput S]
  *
@@ -18,6 +20,17 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import type pg from 'pg'
+import {
+  createHttpProbe,
+  measureScore,
+  type PassFigures,
+  persistScoreRun,
+  type ScoreBenchmarkResult,
+  scoreQueries,
+  scoreReportLines,
+  scoreUrl,
+  timedPass,
+} from '../core/benchmarks/index.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
 import {
   freePort,
@@ -26,9 +39,8 @@ import {
   resolveRedis,
 } from '../core/platform/embedded/index.ts'
 import { countSignals, DEMO_TOPICS, seedSignals } from '../core/signals/index.ts'
-import { PRODUCTS, scoreKey } from '../edge/score/index.ts'
+import { scoreKey } from '../edge/score/index.ts'
 import { gitCommit } from './bench/git.ts'
-import { get, type PassResult, timedPass } from './bench/http-timing.ts'
 import { progress } from './bench/progress.ts'
 import { median } from './bench/stats.ts'
 import { runWrk } from './bench/wrk.ts'
@@ -47,32 +59,7 @@ export interface BenchmarkScoreOptions {
   log?: (line: string) => void
 }
 
-/** What a run measured. */
-export interface BenchmarkScoreResult {
-  target: string
-  uncached: PassResult
-  cached: PassResult
-  l1?: PassResult
-  /** The same server's /healthz, sequentially: the HTTP round trip every pass includes. */
-  floor: PassResult
-  speedup: number
-  throughput?: { trivialRps: number; scoreRps: number; ratio: number }
-}
-
 const DATA_DIR = resolve(import.meta.dirname, '../.data')
-
-/** Distinct (topic, product) queries, as many as `runs`. */
-function queries(runs: number): { topic: string; product?: (typeof PRODUCTS)[number] }[] {
-  const all = DEMO_TOPICS.flatMap((topic) => [
-    { topic },
-    ...PRODUCTS.map((product) => ({ topic, product })),
-  ])
-  if (runs > all.length) throw new Error(`--runs can be at most ${all.length} (distinct keys)`)
-  return all.slice(0, runs)
-}
-
-const scoreUrl = (base: string, q: { topic: string; product?: string }) =>
-  `${base}/score?topic=${encodeURIComponent(q.topic)}${q.product ? `&product=${q.product}` : ''}`
 
 /** Seeds the benchmark schema when it holds fewer than `count` signals. */
 async function ensureData(pool: pg.Pool, schema: string, count: number, log: (l: string) => void) {
@@ -85,94 +72,103 @@ async function ensureData(pool: pg.Pool, schema: string, count: number, log: (l:
   log(`data: seeded ${await countSignals(pool)} signals in schema ${schema}`)
 }
 
-/** Runs the benchmark; see the module comment. */
-export async function main(options: BenchmarkScoreOptions): Promise<BenchmarkScoreResult> {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`))
+/** Local run: a seeded schema and two edge processes on it, L1 off and on; their base URLs. */
+async function startLocalEdges(
+  options: BenchmarkScoreOptions,
+  postgresUrl: string,
+  servers: ResolvedServer[],
+  services: RunningService[],
+  log: (l: string) => void,
+): Promise<{ plain: string; l1: string }> {
   const schema = options.schema ?? 'bench_score'
+  const redis = await resolveRedis(process.env.REDIS_URL, DATA_DIR)
+  servers.push(redis)
+  const benchUrl = new URL(postgresUrl)
+  benchUrl.searchParams.set('options', `-c search_path=${schema}`)
+  const pool = createPool({ url: postgresUrl, schema, size: 4, name: 'bench' })
+  await ensureData(pool, schema, options.signals ?? 100_000, log).finally(() => pool.end())
+  // Delete this run's keys so the uncached pass really misses.
+  const client = new Redis(redis.url)
+  await client.del(
+    ...scoreQueries(DEMO_TOPICS)
+      .slice(0, options.runs)
+      .map((q) => scoreKey(q)),
+  )
+  client.disconnect()
+  const start = async (name: string, l1TtlMs: number) => {
+    const [port, metricsPort] = [await freePort(), await freePort()]
+    const service = startService(
+      {
+        name,
+        entry: 'core/edge-host/main.ts',
+        metricsPort,
+        url: `http://127.0.0.1:${port}`,
+        env: {
+          DATABASE_URL: benchUrl.toString(),
+          REDIS_URL: redis.url,
+          PORT: String(port),
+          METRICS_PORT: String(metricsPort),
+          LOG_LEVEL: 'warn',
+          SCORE_L1_TTL_MS: String(l1TtlMs),
+          // The benchmark measures the cache, not the limiter (wrk would be refused).
+          RATE_LIMIT_PER_MINUTE: '0',
+        },
+      },
+      log,
+    )
+    services.push(service)
+    return service
+  }
+  const plain = await start('edge-no-l1', 0)
+  const withL1 = await start('edge-l1', 60_000)
+  await Promise.all(services.map((s) => waitReady(s)))
+  return { plain: plain.spec.url, l1: withL1.spec.url }
+}
+
+/** The measured keys from the L1 edge: a pass that fills its L1, then the timed one. */
+async function l1Pass(base: string, urls: readonly string[]): Promise<PassFigures> {
+  const probe = createHttpProbe(base)
+  try {
+    await timedPass(probe, 'filling L1', urls, progress('filling L1', urls.length))
+    return await timedPass(probe, 'cached (l1)', urls, progress('cached (l1)', urls.length))
+  } finally {
+    probe.close()
+  }
+}
+
+/** Runs the benchmark; see the module comment. */
+export async function main(options: BenchmarkScoreOptions): Promise<ScoreBenchmarkResult> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`))
   const servers: ResolvedServer[] = []
   const services: RunningService[] = []
   try {
     const postgres = await resolvePostgres(process.env.DATABASE_URL, DATA_DIR)
     servers.push(postgres)
-    const list = queries(options.runs)
-    let bases: { plain: string; l1?: string }
-    if (options.url) {
-      bases = { plain: options.url.replace(/\/$/, '') }
-    } else {
-      const redis = await resolveRedis(process.env.REDIS_URL, DATA_DIR)
-      servers.push(redis)
-      const benchUrl = new URL(postgres.url)
-      benchUrl.searchParams.set('options', `-c search_path=${schema}`)
-      const pool = createPool({ url: postgres.url, schema, size: 4, name: 'bench' })
-      await ensureData(pool, schema, options.signals ?? 100_000, log).finally(() => pool.end())
-      // Delete this run's keys so the uncached pass really misses.
-      const client = new Redis(redis.url)
-      await client.del(...list.map((q) => scoreKey(q)))
-      client.disconnect()
-      const start = async (name: string, l1TtlMs: number) => {
-        const [port, metricsPort] = [await freePort(), await freePort()]
-        const service = startService(
-          {
-            name,
-            entry: 'core/edge-host/main.ts',
-            metricsPort,
-            url: `http://127.0.0.1:${port}`,
-            env: {
-              DATABASE_URL: benchUrl.toString(),
-              REDIS_URL: redis.url,
-              PORT: String(port),
-              METRICS_PORT: String(metricsPort),
-              LOG_LEVEL: 'warn',
-              SCORE_L1_TTL_MS: String(l1TtlMs),
-              // The benchmark measures the cache, not the limiter (wrk would be refused).
-              RATE_LIMIT_PER_MINUTE: '0',
-            },
-          },
-          log,
-        )
-        services.push(service)
-        return service
-      }
-      const plain = await start('edge-no-l1', 0)
-      const withL1 = await start('edge-l1', 60_000)
-      await Promise.all(services.map((s) => waitReady(s)))
-      bases = { plain: plain.spec.url, l1: withL1.spec.url }
-    }
-
-    const pass = async (label: string, base: string) => {
-      const bar = progress(label, list.length)
-      const result = await timedPass(
-        label,
-        list.map((q) => scoreUrl(base, q)),
-        bar.tick,
-      )
-      bar.done()
-      return result
-    }
-    // Warm the connection and the server's JIT on a key outside the measured set.
-    await get(`${bases.plain}/score?topic=warm%20up`)
-    const floor = await timedPass(
-      'floor (/healthz)',
-      list.map(() => `${bases.plain}/healthz`),
-    )
-    const uncached = await pass('uncached', bases.plain)
-    const cached = await pass('cached (redis)', bases.plain)
-    let l1: PassResult | undefined
-    if (bases.l1) {
-      await pass('filling L1', bases.l1)
-      l1 = await pass('cached (l1)', bases.l1)
-    }
-    const result: BenchmarkScoreResult = {
+    const bases = options.url
+      ? { plain: options.url.replace(/\/$/, '') }
+      : await startLocalEdges(options, postgres.url, servers, services, log)
+    const { queries, alreadyCached, ...measured } = await measureScore({
+      url: bases.plain,
+      topics: DEMO_TOPICS,
+      runs: options.runs,
+      onPass: progress,
+    })
+    if (alreadyCached) log(`passed over ${alreadyCached} keys already cached`)
+    const result: ScoreBenchmarkResult = {
+      ...measured,
       target: options.url ?? 'local edge processes (bench_score schema)',
-      uncached,
-      cached,
-      ...(l1 ? { l1 } : {}),
-      floor,
-      speedup: uncached.totalS / cached.totalS,
     }
-    if (options.throughputS)
-      result.throughput = await throughput(bases.l1 ?? bases.plain, options.throughputS, log)
-    report(result, options.runs, log)
+    if ('l1' in bases) {
+      result.l1 = await l1Pass(
+        bases.l1,
+        queries.map((q) => scoreUrl(bases.l1, q)),
+      )
+    }
+    if (options.throughputS) {
+      const base = 'l1' in bases ? bases.l1 : bases.plain
+      result.throughput = await throughput(base, options.throughputS, log)
+    }
+    for (const line of scoreReportLines(result, options.runs)) log(line)
     if (options.persist) await persist(postgres.url, result, options.runs, log)
     return result
   } finally {
@@ -206,72 +202,17 @@ async function throughput(base: string, durationS: number, log: (l: string) => v
   return { trivialRps, scoreRps, ratio: scoreRps / trivialRps }
 }
 
-function report(result: BenchmarkScoreResult, runs: number, log: (l: string) => void) {
-  const ms = (x: number) => `${x.toFixed(2)} ms`
-  log(`Uncached: ${result.uncached.totalS.toFixed(2)}s for ${runs} runs`)
-  log(`Cached:   ${result.cached.totalS.toFixed(2)}s for ${runs} runs`)
-  if (result.l1) log(`L1:       ${result.l1.totalS.toFixed(2)}s for ${runs} runs`)
-  log('')
-  log(
-    `speedup, Redis tier over uncached: ${result.speedup.toFixed(1)}x (goal >= 10x; the seed got 3.2x)`,
-  )
-  if (result.l1)
-    log(
-      `speedup, L1 over uncached:         ${(result.uncached.totalS / result.l1.totalS).toFixed(1)}x`,
-    )
-  // What the server adds to a bare round trip: the part a cache can remove.
-  const above = (pass: PassResult) => pass.p50Ms - result.floor.p50Ms
-  log(
-    `above the HTTP round trip (p50 minus /healthz p50): uncached ${ms(above(result.uncached))}, Redis tier ${ms(above(result.cached))}: ${(above(result.uncached) / above(result.cached)).toFixed(1)}x`,
-  )
-  const passes = [result.floor, result.uncached, result.cached, result.l1]
-  for (const pass of passes.filter((p) => p !== undefined)) {
-    log(
-      `${pass.label.padEnd(16)} p50 ${ms(pass.p50Ms)}  p95 ${ms(pass.p95Ms)}  p99 ${ms(pass.p99Ms)}  answers ${JSON.stringify(pass.cache)}`,
-    )
-  }
-  if (result.throughput) {
-    const t = result.throughput
-    log(
-      `throughput: cached /score ${t.scoreRps.toFixed(0)} req/s vs /healthz ${t.trivialRps.toFixed(0)} req/s = ${(t.ratio * 100).toFixed(0)}% (goal >= 70%)`,
-    )
-  }
-}
-
+/** Writes the run to DATABASE_URL's `score_benchmarks`, migrating it first (a local run's own database). */
 async function persist(
   url: string,
-  r: BenchmarkScoreResult,
+  result: ScoreBenchmarkResult,
   runs: number,
   log: (l: string) => void,
 ) {
   const pool = createPool({ url, size: 1, name: 'bench-persist' })
   try {
     await migrate(pool)
-    await pool.query(
-      `INSERT INTO score_benchmarks (runs, target, uncached_total_s, cached_total_s, l1_total_s,
-         uncached_p50_ms, uncached_p95_ms, uncached_p99_ms, cached_p50_ms, cached_p95_ms, cached_p99_ms,
-         l1_p50_ms, l1_p95_ms, l1_p99_ms, speedup, git_commit, runtime)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [
-        runs,
-        r.target,
-        r.uncached.totalS,
-        r.cached.totalS,
-        r.l1?.totalS ?? null,
-        r.uncached.p50Ms,
-        r.uncached.p95Ms,
-        r.uncached.p99Ms,
-        r.cached.p50Ms,
-        r.cached.p95Ms,
-        r.cached.p99Ms,
-        r.l1?.p50Ms ?? null,
-        r.l1?.p95Ms ?? null,
-        r.l1?.p99Ms ?? null,
-        r.speedup,
-        await gitCommit(),
-        `node ${process.version}`,
-      ],
-    )
+    await persistScoreRun(pool, result, runs, { gitCommit: await gitCommit() })
     log('persisted to score_benchmarks')
   } finally {
     await pool.end()

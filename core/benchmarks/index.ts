@@ -1,8 +1,10 @@
 /**
  * @module
- * Benchmark automation: the nightly `benchmark_score_job` (scheduler and
- * worker), and regression detection over the persisted runs (the pure
- * comparison, the history it reads, the `benchmark_regression` gauge, the table).
+ * Benchmark automation: the score benchmark engine (it times a running
+ * edge's `/score`), the nightly `benchmark_score_job` that runs it against
+ * the deployed edge (scheduler and worker), and regression detection over
+ * the persisted runs (the pure comparison, the history it reads, the
+ * `benchmark_regression` gauge, the table).
  */
 export {
   BENCHMARKS,
@@ -19,11 +21,28 @@ export {
   regressionTextfile,
 } from './gauge.ts'
 export { type BenchmarkCheck, checkRegressions, comparisonsOf } from './history.ts'
+export { createHttpProbe, type HttpProbe } from './http-probe.ts'
+export {
+  type MeasureScoreOptions,
+  measureScore,
+  type PassProgress,
+  type ScoreMeasurement,
+  timedPass,
+} from './measure-score.ts'
+export {
+  type CacheClass,
+  cacheClass,
+  type PassFigures,
+  passFigures,
+  type TimedAnswer,
+} from './pass-figures.ts'
+export { persistScoreRun, type RunOrigin } from './persist-score.ts'
 export {
   type BenchmarkJobResult,
   type BenchmarkProcessorOptions,
   createBenchmarkProcessor,
-  persistedScoreBenchmark,
+  type LiveScoreTarget,
+  liveScoreBenchmark,
   type ScoreBenchmarkRunner,
 } from './processor.ts'
 export {
@@ -44,3 +63,5 @@ export {
   DEFAULT_BENCHMARK_CRON,
   startBenchmarkScheduler,
 } from './scheduler.ts'
+export { KEYS_PER_TOPIC, scoreQueries, scoreUrl } from './score-queries.ts'
+export { type ScoreBenchmarkResult, scoreReportLines } from './score-report.ts'

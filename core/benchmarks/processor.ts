@@ -1,11 +1,16 @@
 /**
  * @module
- * The `benchmarks` job: run `scripts/benchmark_score.ts`'s `main` (its own
- * edge processes on its own `bench_score` schema, so the serving stack's
- * data and cache are untouched) and persist the run to `score_benchmarks`.
+ * The `benchmarks` job: time the deployed edge's `/score`
+ * ({@link measureScore}, against `BENCHMARK_SCORE_URL` and `BENCHMARK_TOPICS`)
+ * and persist the run to `score_benchmarks`. It seeds nothing and starts no
+ * process: it measures the service as it is serving.
  */
 import { type Job, UnrecoverableError } from 'bullmq'
+import type pg from 'pg'
 import { type BenchmarkJob, benchmarkJobSchema } from '../platform/queue/index.ts'
+import { measureScore } from './measure-score.ts'
+import { persistScoreRun } from './persist-score.ts'
+import { scoreReportLines } from './score-report.ts'
 
 /** What a benchmark job returns (kept as its `returnvalue`). */
 export interface BenchmarkJobResult {
@@ -16,33 +21,47 @@ export interface BenchmarkJobResult {
   speedup: number
 }
 
-/** Runs the score benchmark with `runs` requests per pass and persists it. */
-export type ScoreBenchmarkRunner = (runs: number) => Promise<{
+/** Runs the score benchmark with `runs` requests per pass and persists it; reports through `log`. */
+export type ScoreBenchmarkRunner = (
+  runs: number,
+  log: (line: string) => void,
+) => Promise<{
   uncached: { totalS: number }
   cached: { totalS: number }
   speedup: number
 }>
 
-/** Options of {@link createBenchmarkProcessor}. */
-export interface BenchmarkProcessorOptions {
-  /** @defaultValue {@link persistedScoreBenchmark} */
-  runScore?: ScoreBenchmarkRunner
+/** The deployed edge the scheduled benchmark measures, and where runs go. */
+export interface LiveScoreTarget {
+  /** The edge's base URL (`BENCHMARK_SCORE_URL`). */
+  url: string
+  /** Topics whose keys are requested (`BENCHMARK_TOPICS`). */
+  topics: readonly string[]
+  /** Holds `score_benchmarks` (core's pool, migrated at start). */
+  db: Pick<pg.Pool, 'query'>
 }
 
-/**
- * The real runner: `main` of scripts/benchmark_score.ts with `--persist`.
- * Imported when a job runs, so a process that never benchmarks never loads it.
- */
-export function persistedScoreBenchmark(log: (line: string) => void): ScoreBenchmarkRunner {
-  return async (runs) => {
-    const { main } = await import('../../scripts/benchmark_score.ts')
-    return main({ runs, persist: true, log })
+/** The scheduled runner: measures `target`'s edge, logs the report, persists the run. */
+export function liveScoreBenchmark(target: LiveScoreTarget): ScoreBenchmarkRunner {
+  return async (runs, log) => {
+    const result = await measureScore({ url: target.url, topics: target.topics, runs })
+    if (result.alreadyCached) log(`passed over ${result.alreadyCached} keys already cached`)
+    for (const line of scoreReportLines(result, runs)) log(line)
+    // An image carries no checkout: the run is known by its time and target.
+    await persistScoreRun(target.db, result, runs, { gitCommit: null })
+    log('persisted to score_benchmarks')
+    return result
   }
+}
+
+/** Options of {@link createBenchmarkProcessor}. */
+export interface BenchmarkProcessorOptions {
+  runScore: ScoreBenchmarkRunner
 }
 
 /** Builds the processor function a BullMQ worker runs. */
 export function createBenchmarkProcessor(
-  options: BenchmarkProcessorOptions = {},
+  options: BenchmarkProcessorOptions,
 ): (job: Job<BenchmarkJob, BenchmarkJobResult>) => Promise<BenchmarkJobResult> {
   return async function processBenchmark(job) {
     const payload = benchmarkJobSchema.safeParse(job.data)
@@ -50,9 +69,8 @@ export function createBenchmarkProcessor(
     if (!payload.success) {
       throw new UnrecoverableError(`invalid benchmarks payload: ${payload.error.message}`)
     }
-    const runScore =
-      options.runScore ?? persistedScoreBenchmark((line) => void job.log(line).catch(() => {}))
-    const result = await runScore(payload.data.runs)
+    const log = (line: string) => void job.log(line).catch(() => {})
+    const result = await options.runScore(payload.data.runs, log)
     return {
       benchmark: payload.data.benchmark,
       runs: payload.data.runs,

@@ -39,3 +39,14 @@ LIMIT $1`
 
 /** Whether a table exists on the search path. Params: $1 table name. */
 export const TABLE_EXISTS = 'SELECT to_regclass($1) IS NOT NULL AS present'
+
+/**
+ * One score benchmark run. Params: $1 runs, $2 target, $3-$5 uncached, cached
+ * and L1 totals (s), $6-$14 p50/p95/p99 (ms) of uncached, cached and L1,
+ * $15 speedup, $16 git commit, $17 runtime.
+ */
+export const INSERT_SCORE_RUN = `
+INSERT INTO score_benchmarks (runs, target, uncached_total_s, cached_total_s, l1_total_s,
+  uncached_p50_ms, uncached_p95_ms, uncached_p99_ms, cached_p50_ms, cached_p95_ms, cached_p99_ms,
+  l1_p50_ms, l1_p95_ms, l1_p99_ms, speedup, git_commit, runtime)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`

@@ -1,9 +1,10 @@
 /**
  * benchmark_score_job on a real Redis: the scheduler is stored with its cron,
  * its jobs reach the worker (one at a time), a bad payload is not retried,
- * and a bad cron is refused naming BENCHMARK_CRON. The benchmark itself is
- * replaced by a recording runner: it starts edge processes and seeds 100k
- * signals, too slow for a unit of this suite (scripts/benchmark_score.ts runs it).
+ * and a bad cron is refused naming BENCHMARK_CRON. Most tests replace the
+ * benchmark with a recording runner; one runs the real job against a real
+ * edge app and finds its row in score_benchmarks. Without BENCHMARK_SCORE_URL
+ * the job is not scheduled, and says why.
  */
 import { randomUUID } from 'node:crypto'
 import { Queue } from 'bullmq'
@@ -18,6 +19,7 @@ import { createLogger } from '../../core/platform/logger.ts'
 import { QUEUE_NAMES, queueSettings } from '../../core/platform/queue/index.ts'
 import { testRedisUrl } from '../support/env.ts'
 import { waitFor } from '../support/wait.ts'
+import { startScoreEdge } from './support/score-edge.ts'
 
 const logger = createLogger({ service: 'benchmark-scheduler-test', level: 'silent' })
 const cleanups: (() => Promise<unknown>)[] = []
@@ -145,5 +147,78 @@ describe('startBenchmarkScheduler', () => {
         startBenchmarkScheduler({ redisUrl: testRedisUrl(), settings, logger, cron }),
       ).toThrow(/^BENCHMARK_CRON: /)
     }
+  })
+
+  test('Should time the configured edge and persist the run, seeding nothing', async () => {
+    const edge = await startScoreEdge('bench_job')
+    cleanups.push(() => edge.close())
+    const signalCount = () =>
+      edge.pool
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM signals')
+        .then((r) => r.rows[0]?.n)
+    const signalsBefore = await signalCount()
+    const settings = testSettings()
+    const scheduler = start({
+      redisUrl: testRedisUrl(),
+      settings,
+      logger,
+      cron: '* * * * * *',
+      runs: 4,
+      // 6 topics give 24 keys: the second run, a second later, finds 20 uncached.
+      score: { url: edge.url, topics: edge.topics, db: edge.pool },
+    })
+    await scheduler.ready
+    const queue = queueOf(settings.prefix)
+    const [job] = await waitFor(async () => {
+      const jobs = await queue.getJobs(['completed'])
+      return jobs.length ? jobs : undefined
+    }, 'a completed benchmark job')
+    expect(job?.returnvalue).toMatchObject({ benchmark: 'score', runs: 4 })
+    const { logs } = await queue.getJobLogs(job!.id!)
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Uncached: \d+\.\d\ds for 4 runs$/),
+        expect.stringMatching(/^Cached: {3}\d+\.\d\ds for 4 runs$/),
+        'persisted to score_benchmarks',
+      ]),
+    )
+    const { rows } = await edge.pool.query(
+      'SELECT runs, target, l1_total_s, git_commit, cached_p99_ms FROM score_benchmarks',
+    )
+    expect(rows[0]).toMatchObject({ runs: 4, target: edge.url, l1_total_s: null, git_commit: null })
+    expect(rows[0].cached_p99_ms).toBeGreaterThan(0)
+    // It measured the edge's data as it is: no rows added.
+    expect(await signalCount()).toBe(signalsBefore)
+  })
+
+  test('Should not schedule the job without BENCHMARK_SCORE_URL, say why, and drop a stored one', async () => {
+    const settings = testSettings()
+    const runScore = async () => ({ uncached: { totalS: 1 }, cached: { totalS: 1 }, speedup: 1 })
+    await start({ redisUrl: testRedisUrl(), settings, logger, runScore }).ready
+    const queue = queueOf(settings.prefix)
+    expect(await queue.getJobSchedulersCount()).toBe(1)
+
+    const lines: string[] = []
+    const recording = createLogger({
+      service: 'benchmark-scheduler-test',
+      destination: { write: (line: string) => void lines.push(line) },
+    })
+    const unset = { redisUrl: testRedisUrl(), settings, logger: recording }
+    await start({ ...unset, score: {} }).ready
+    expect(await queue.getJobSchedulersCount()).toBe(0)
+    await start({ ...unset, score: { url: 'http://edge:8787' } }).ready
+    const reasons = lines.map((line) => JSON.parse(line) as { level: number; msg: string })
+    expect(reasons.filter((r) => r.level === 40).map((r) => r.msg)).toEqual([
+      'BENCHMARK_SCORE_URL is unset: benchmark_score_job is not scheduled',
+      'BENCHMARK_TOPICS is unset: benchmark_score_job is not scheduled',
+    ])
+  })
+
+  test('Should refuse topics that give fewer keys than BENCHMARK_RUNS', () => {
+    const settings = testSettings()
+    const score = { url: 'http://edge:8787', topics: ['retro cats', 'Retro  Cats'] }
+    expect(() =>
+      startBenchmarkScheduler({ redisUrl: testRedisUrl(), settings, logger, runs: 5, score }),
+    ).toThrow('BENCHMARK_TOPICS: 1 topics give 4 distinct keys, fewer than BENCHMARK_RUNS (5)')
   })
 })

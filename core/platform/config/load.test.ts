@@ -56,6 +56,19 @@ describe('loadConfig', () => {
     expect(loadConfig(value === undefined ? {} : { REQUIRE_GPU: value }).REQUIRE_GPU).toBe(expected)
   })
 
+  it('Should leave the scheduled benchmark without an edge until one is configured', () => {
+    expect(loadConfig({})).toMatchObject({ BENCHMARK_RUNS: 100 })
+    expect(loadConfig({}).BENCHMARK_SCORE_URL).toBeUndefined()
+    expect(loadConfig({}).BENCHMARK_TOPICS).toBeUndefined()
+    const config = loadConfig({
+      BENCHMARK_SCORE_URL: 'http://edge.shop.svc:8787',
+      BENCHMARK_TOPICS: ' Retro  Cats ,boho frogs,,',
+    })
+    expect(config.BENCHMARK_SCORE_URL).toBe('http://edge.shop.svc:8787')
+    // Normalised as /score normalises a topic.
+    expect(config.BENCHMARK_TOPICS).toEqual(['retro cats', 'boho frogs'])
+  })
+
   it('Should treat empty strings as unset', () => {
     expect(loadConfig({ DB_POOL_SIZE: '', REDIS_URL: '' }).DB_POOL_SIZE).toBe(10)
   })
@@ -72,6 +85,9 @@ describe('loadConfig', () => {
     ['GPU_DEVICE', 'gpu 0', /GPU_DEVICE: expected 1-64 characters/],
     ['REQUIRE_GPU', 'yes', /REQUIRE_GPU: expected true or false/],
     ['API_KEYS', 'ci:short', /API_KEYS: the secret of "ci" must be at least 16/],
+    ['BENCHMARK_SCORE_URL', 'edge:8787', /BENCHMARK_SCORE_URL: expected a http:\/\/ or https:\/\//],
+    ['BENCHMARK_TOPICS', ' , ,', /BENCHMARK_TOPICS: expected at least one topic/],
+    ['BENCHMARK_TOPICS', `cats,${'x'.repeat(101)}`, /BENCHMARK_TOPICS: topic must be at most 100/],
   ])('Should name %s when it is %s', (name, value, message) => {
     const found = problems({ [name]: value })
     expect(found).toHaveLength(1)

@@ -6,6 +6,7 @@
 import { cpus } from 'node:os'
 import { z } from 'zod'
 import { edgeAppFields, url, wholeNumber } from '../../../edge/config/fields.ts'
+import { scoreQuerySchema } from '../../../edge/score/index.ts'
 import { cronProblem } from '../queue/cron.ts'
 
 const port = wholeNumber(0, 65535)
@@ -108,6 +109,18 @@ export const configSchema = z.object({
     }),
   // Requests per pass of the scheduled score benchmark.
   BENCHMARK_RUNS: wholeNumber(1, 2000).default(100),
+  // The deployed edge benchmark_score_job times (its in-cluster Service URL);
+  // unset: the job is not scheduled, since no default address is right.
+  BENCHMARK_SCORE_URL: url(['http', 'https']).optional(),
+  // Topics (comma-separated) whose /score keys the job requests: each gives
+  // one key alone and one per product, and a pass needs BENCHMARK_RUNS keys
+  // that are not already cached.
+  BENCHMARK_TOPICS: z
+    .string()
+    .transform((value) => value.split(',').filter((topic) => topic.trim() !== ''))
+    // Each topic as /score validates and normalises it.
+    .pipe(z.array(scoreQuerySchema.shape.topic).min(1, { error: 'expected at least one topic' }))
+    .optional(),
   // The optimization service's metrics store; unset means DATABASE_URL.
   METRICS_STORE_URL: z
     .string()
