@@ -7,18 +7,14 @@
  */
 import type { Hono } from 'hono'
 import { z } from 'zod'
-import { ApiError } from '../../edge/errors/index.ts'
+import { wholeNumber } from '../../edge/contracts/fields.ts'
+import { DependencyUnavailableError } from '../../edge/errors/index.ts'
 import { validate } from '../../edge/validation/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
 import type { LatencyPool } from '../pools/latency/index.ts'
 
 const input = z.object({
-  top: z.coerce
-    .number({ error: 'must be a whole number from 1 to 100' })
-    .int({ error: 'must be a whole number from 1 to 100' })
-    .min(1, { error: 'must be a whole number from 1 to 100' })
-    .max(100, { error: 'must be a whole number from 1 to 100' })
-    .default(20),
+  top: wholeNumber(1, 100, { coerce: true }).default(20),
 })
 
 /** Options of {@link latencyRoute}. */
@@ -45,7 +41,7 @@ export function latencyRoute(options: LatencyRouteOptions): CoreRoutes {
       )
       const available = texts.filter((t): t is string => t !== null)
       if (available.length === 0)
-        throw new ApiError(503, 'unavailable', 'no metrics source answered')
+        throw new DependencyUnavailableError('metricsSource', 'No metrics source answered')
       const report = await options.pool.run({ kind: 'metrics', text: available.join('\n') })
       return c.json({
         sources: available.length,

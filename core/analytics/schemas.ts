@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { RANKING_METRICS } from '../../edge/analytics/ranking.ts'
+import { wholeNumber } from '../../edge/contracts/fields.ts'
 import { PRODUCTS } from '../../edge/score/index.ts'
 import { keysetCursor } from '../../edge/validation/keyset-cursor.ts'
 
@@ -67,12 +68,7 @@ export const topInput = z
     metric: z
       .enum(RANKING_METRICS, { error: `must be one of ${RANKING_METRICS.join(', ')}` })
       .default('revenue'),
-    limit: z.coerce
-      .number({ error: 'must be a whole number from 1 to 100' })
-      .int({ error: 'must be a whole number from 1 to 100' })
-      .min(1, { error: 'must be a whole number from 1 to 100' })
-      .max(100, { error: 'must be a whole number from 1 to 100' })
-      .default(20),
+    limit: wholeNumber(1, 100, { coerce: true }).default(20),
     cursor: cursor.optional(),
   })
   .and(period(MAX_SPAN_DAYS))

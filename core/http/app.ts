@@ -19,7 +19,7 @@ import {
   type RequestLog,
 } from '../../edge/profiling/index.ts'
 import { type RateLimitOptions, rateLimit } from '../../edge/rate-limit/index.ts'
-import { databaseUnavailable } from '../platform/db/index.ts'
+import { coreOutage } from './outage.ts'
 
 /** Adds a capability's routes; `requireKey` guards mutating and private ones. */
 export type CoreRoutes = (app: Hono, requireKey: ReturnType<typeof apiKeyAuth>) => void
@@ -48,7 +48,7 @@ export function createCoreApp(options: CoreAppOptions): Hono {
     log: options.requestLog ?? logThrough(options.logger),
     observe: options.observe,
   })
-  app.onError(errorHandler(options.logger, databaseUnavailable))
+  app.onError(errorHandler(options.logger, coreOutage))
   app.notFound(notFoundHandler)
   const allowCors = corsAllowList({ origins: options.corsOrigins ?? [] })
   if (allowCors) app.use('*', allowCors)

@@ -3,11 +3,5 @@
 export { createSignalProcessor, type SignalProcessorOptions } from './processor.ts'
 export { createSignalQueue } from './queue.ts'
 export { type SignalQueue, type SignalRoutesOptions, signalRoutes } from './routes.ts'
-export {
-  type BatchValidation,
-  type ItemProblem,
-  MAX_FUTURE_SKEW_MS,
-  signalInputSchema,
-  validateSignalBatch,
-} from './validate.ts'
+export { validateSignalBatch } from './validate.ts'
 export { type IngestionWorkerOptions, startIngestionWorker } from './worker.ts'

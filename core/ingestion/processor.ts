@@ -11,9 +11,10 @@ import type pg from 'pg'
 import {
   type SignalIngestionJob,
   type SignalIngestionResult,
-  signalIngestionJobSchema,
-} from '../platform/queue/index.ts'
-import { insertSignals, type SignalRow } from '../signals/index.ts'
+  signalContract,
+  toSignalRecord,
+} from '../../edge/contracts/signals.ts'
+import { insertSignals } from '../signals/index.ts'
 
 /** Options of {@link createSignalProcessor}. */
 export interface SignalProcessorOptions {
@@ -30,20 +31,12 @@ export function createSignalProcessor(
   options: SignalProcessorOptions,
 ): (job: Job<SignalIngestionJob, SignalIngestionResult>) => Promise<SignalIngestionResult> {
   return async function processSignals(job) {
-    const payload = signalIngestionJobSchema.safeParse(job.data)
+    const payload = signalContract.job.safeParse(job.data)
     // A malformed payload fails the same way on every attempt: do not retry it.
     if (!payload.success) {
       throw new UnrecoverableError(`invalid signal-ingestion payload: ${payload.error.message}`)
     }
-    const rows: SignalRow[] = payload.data.signals.map((s) => ({
-      ...(s.id === undefined ? {} : { id: s.id }),
-      topic: s.topic,
-      product: s.product,
-      source: s.source,
-      metric: s.metric,
-      value: s.value,
-      observedAt: new Date(s.observedAt),
-    }))
+    const rows = payload.data.signals.map(toSignalRecord)
     const inserted = await insertSignals(options.db, rows)
     if (options.holdAfterInsertMs) await sleep(options.holdAfterInsertMs)
     return { received: rows.length, inserted }

@@ -3,7 +3,7 @@ export { type ExperimentRoutesOptions, experimentRoutes } from './routes.ts'
 export * from './store/index.ts'
 export {
   EXPERIMENT_TAG,
-  experimentIdSchema,
+  experimentParamSchema,
   MAX_METRICS_PER_REQUEST,
   type MetricInput,
   metricInputSchema,

@@ -6,14 +6,15 @@
  * sum, avg, min, max, p50, p95) in SQL. A store failure answers 503.
  */
 import type { Context } from 'hono'
-import { ApiError } from '../../edge/errors/index.ts'
+import { DependencyUnavailableError } from '../../edge/errors/index.ts'
+import { validate } from '../../edge/validation/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
 import { batchError } from '../http/batch-error.ts'
 import { jsonBody } from '../http/json-body.ts'
-import { type MetricsStore, MetricsStoreError } from './store/index.ts'
+import type { MetricsStore } from './store/index.ts'
 import {
   EXPERIMENT_TAG,
-  experimentIdSchema,
+  experimentParamSchema,
   MAX_METRICS_PER_REQUEST,
   summaryQuerySchema,
   VARIANT_TAG,
@@ -25,34 +26,23 @@ const BATCH_WORDING = {
   max: MAX_METRICS_PER_REQUEST,
   container: 'A request',
   consequence: 'none was recorded',
+  codes: { invalidItems: 'invalid_metrics', tooMany: 'too_many_metrics' },
 }
 
 /** Options of {@link experimentRoutes}. */
 export interface ExperimentRoutesOptions {
   /** Undefined when no store is configured: the routes answer 503. */
   store: MetricsStore | undefined
-  /** Seconds a client should wait after a 503. @defaultValue 5 */
-  retryAfterSeconds?: number
 }
 
 /** Adds the experiment routes to the core app. */
 export function experimentRoutes(options: ExperimentRoutesOptions): CoreRoutes {
-  const retryAfter = String(options.retryAfterSeconds ?? 5)
-  const unavailable = (message: string) =>
-    new ApiError(503, 'metrics_store_unavailable', message, undefined, {
-      'Retry-After': retryAfter,
-    })
+  // A failing store (MetricsStoreError) is the app's classifier's 503.
   const storeOf = (): MetricsStore => {
-    if (!options.store) throw unavailable('The metrics store is not configured')
-    return options.store
-  }
-  const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run()
-    } catch (err) {
-      if (err instanceof MetricsStoreError) throw unavailable('The metrics store is unavailable')
-      throw err
+    if (!options.store) {
+      throw new DependencyUnavailableError('metricsStore', 'The metrics store is not configured')
     }
+    return options.store
   }
 
   return (app, requireKey) => {
@@ -61,30 +51,20 @@ export function experimentRoutes(options: ExperimentRoutesOptions): CoreRoutes {
       const experiment = experimentId(c)
       const checked = validateMetricBatch(await jsonBody(c))
       if (!checked.ok) throw batchError(checked, BATCH_WORDING)
-      await guarded(() =>
-        store.recordMany(
-          checked.metrics.map((m) => ({ ...m, tags: { ...m.tags, [EXPERIMENT_TAG]: experiment } })),
-        ),
+      await store.recordMany(
+        checked.items.map((m) => ({ ...m, tags: { ...m.tags, [EXPERIMENT_TAG]: experiment } })),
       )
-      return c.json({ experiment, recorded: checked.metrics.length }, 201)
+      return c.json({ experiment, recorded: checked.items.length }, 201)
     })
 
     app.get('/experiments/:id/summary', requireKey, async (c) => {
       const store = storeOf()
       const experiment = experimentId(c)
-      const parsed = summaryQuerySchema.safeParse(c.req.query())
-      if (!parsed.success) {
-        throw new ApiError(400, 'invalid_query', parsed.error.issues[0]?.message ?? 'bad query', {
-          issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-        })
-      }
-      const { name, from, to } = parsed.data
-      const groups = await guarded(() =>
-        store.query(name, from, to, {
-          where: { [EXPERIMENT_TAG]: experiment },
-          groupBy: VARIANT_TAG,
-        }),
-      )
+      const { name, from, to } = validate(summaryQuerySchema, c.req.query(), 'invalid_query')
+      const groups = await store.query(name, from, to, {
+        where: { [EXPERIMENT_TAG]: experiment },
+        groupBy: VARIANT_TAG,
+      })
       return c.json({
         experiment,
         name,
@@ -97,9 +77,5 @@ export function experimentRoutes(options: ExperimentRoutesOptions): CoreRoutes {
 }
 
 function experimentId(c: Context): string {
-  const parsed = experimentIdSchema.safeParse(c.req.param('id'))
-  if (!parsed.success) {
-    throw new ApiError(400, 'invalid_experiment', parsed.error.issues[0]?.message ?? 'bad id')
-  }
-  return parsed.data
+  return validate(experimentParamSchema, c.req.param(), 'invalid_experiment').id
 }

@@ -4,6 +4,8 @@
  * item by item, so every bad item is reported at once) and the summary query.
  */
 import { z } from 'zod'
+import { isoTime } from '../../edge/contracts/fields.ts'
+import { type BatchValidation, validateBatch } from '../../edge/validation/index.ts'
 import { TAG_KEY } from './store/index.ts'
 
 /** Most samples one `POST /experiments/:id/metrics` carries. */
@@ -15,17 +17,16 @@ export const VARIANT_TAG = 'variant'
 /** How far in the future a sample time may be (client clock drift). */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000
 
-/** An experiment id, as it appears in the path. */
-export const experimentIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
-  error: 'experiment id must be 1-64 characters of [A-Za-z0-9_.-]',
+/** `/experiments/:id`: the experiment id in the path. */
+export const experimentParamSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
+    error: 'must be 1-64 characters of [A-Za-z0-9_.-]',
+  }),
 })
 
 const metricName = z
   .string({ error: 'name is required' })
   .regex(/^[a-z0-9_.]{1,128}$/, { error: 'name must be 1-128 characters of [a-z0-9_.]' })
-
-const isoTime = (field: string) =>
-  z.iso.datetime({ offset: true, error: `${field} must be an ISO 8601 time` })
 
 /** One posted sample. */
 export const metricInputSchema = z.object({
@@ -42,7 +43,7 @@ export const metricInputSchema = z.object({
       error: `the "${EXPERIMENT_TAG}" tag is set from the path`,
     })
     .optional(),
-  at: isoTime('at')
+  at: isoTime()
     .refine(
       // A malformed time is already reported by the format check: only judge real times.
       (at) => !(Date.parse(at) > Date.now() + MAX_FUTURE_SKEW_MS),
@@ -61,55 +62,26 @@ export interface MetricInput {
   at?: Date
 }
 
-/** One problem of one item. */
-export interface MetricItemProblem {
-  index: number
-  field: string
-  message: string
-}
-
-const batchSchema = z.object({ metrics: z.array(z.unknown()).min(1) })
-
-/** The outcome of {@link validateMetricBatch}. */
-export type MetricBatchValidation =
-  | { ok: true; metrics: MetricInput[] }
-  | { ok: false; reason: 'shape'; message: string }
-  | { ok: false; reason: 'too_many'; count: number }
-  | { ok: false; reason: 'items'; items: MetricItemProblem[]; count: number }
-
-/** Validates `{ metrics: [...] }`. */
-export function validateMetricBatch(body: unknown): MetricBatchValidation {
-  const batch = batchSchema.safeParse(body)
-  if (!batch.success) {
-    return { ok: false, reason: 'shape', message: 'body must be { "metrics": [ ...1 or more ] }' }
+/** Validates `{ metrics: [...] }`: 1 to {@link MAX_METRICS_PER_REQUEST} samples, every one valid. */
+export function validateMetricBatch(body: unknown): BatchValidation<MetricInput> {
+  const checked = validateBatch(body, 'metrics', metricInputSchema, MAX_METRICS_PER_REQUEST)
+  if (!checked.ok) return checked
+  return {
+    ok: true,
+    items: checked.items.map(({ at, tags, ...rest }) => ({
+      ...rest,
+      tags: tags ?? {},
+      ...(at ? { at: new Date(at) } : {}),
+    })),
   }
-  const raw = batch.data.metrics
-  if (raw.length > MAX_METRICS_PER_REQUEST) {
-    return { ok: false, reason: 'too_many', count: raw.length }
-  }
-  const items: MetricItemProblem[] = []
-  const metrics: MetricInput[] = []
-  for (const [index, item] of raw.entries()) {
-    const parsed = metricInputSchema.safeParse(item)
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        items.push({ index, field: issue.path.join('.') || '(item)', message: issue.message })
-      }
-      continue
-    }
-    const { at, tags, ...rest } = parsed.data
-    metrics.push({ ...rest, tags: tags ?? {}, ...(at ? { at: new Date(at) } : {}) })
-  }
-  if (items.length > 0) return { ok: false, reason: 'items', items, count: raw.length }
-  return { ok: true, metrics }
 }
 
 /** `GET /experiments/:id/summary` query: a metric name and an optional window. */
 export const summaryQuerySchema = z
   .object({
     name: metricName,
-    from: isoTime('from').optional(),
-    to: isoTime('to').optional(),
+    from: isoTime().optional(),
+    to: isoTime().optional(),
   })
   .transform(({ name, from, to }) => ({
     name,

@@ -4,17 +4,13 @@
  * the fields that make two signals the same observation.
  */
 import { createHash } from 'node:crypto'
+import type { SignalRecord } from '../../edge/contracts/signals.ts'
 
 /** The fields of a signal that identify it. */
-export interface SignalIdentity {
-  id?: string | undefined
-  source: string
-  topic: string
-  product: string | null
-  metric: string
-  observedAt: Date
-  value: number
-}
+export type SignalIdentity = Pick<
+  SignalRecord,
+  'id' | 'source' | 'topic' | 'product' | 'metric' | 'observedAt' | 'value'
+>
 
 /** `id:<client id>` or `h:<sha-256 of source, topic, product, metric, time, value>`. */
 export function signalDedupeKey(signal: SignalIdentity): string {

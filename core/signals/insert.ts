@@ -4,18 +4,11 @@
  * array parameter per column (`unnest`), `ON CONFLICT (dedupe_key) DO NOTHING`.
  */
 import type pg from 'pg'
+import type { SignalRecord } from '../../edge/contracts/signals.ts'
 import { signalDedupeKey } from './dedupe.ts'
 
-/** A signal as stored. */
-export interface SignalRow {
-  id?: string
-  topic: string
-  product: string | null
-  source: string
-  metric: string
-  value: number
-  observedAt: Date
-}
+/** A signal as stored (the contract's record). */
+export type SignalRow = SignalRecord
 
 const INSERT_SIGNALS = `
 INSERT INTO signals (dedupe_key, topic, product, source, metric, value, observed_at)

@@ -8,24 +8,22 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { ApiError } from './api-error.ts'
+import { dependencyOutage } from './unavailable.ts'
+
+export { ApiError } from './api-error.ts'
+export {
+  type Dependency,
+  DependencyUnavailableError,
+  dependencyOutage,
+  OUTAGE_CODES,
+  RETRY_AFTER_SECONDS,
+  serviceUnavailable,
+} from './unavailable.ts'
 
 /** The body of every error response. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown }
-}
-
-/** An error meant for the client: its status, code and message are sent as they are. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError'
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message)
-  }
 }
 
 /** Minimal logger the handler needs; pino satisfies it. */
@@ -67,12 +65,14 @@ export type ErrorClassifier = (err: unknown) => ApiError | undefined
 
 /**
  * Creates the app's `onError` handler. `ApiError` and Hono's `HTTPException`
- * keep their status, as does whatever `classify` recognises; anything else is
- * logged with its stack and answered 500 with a generic message.
+ * keep their status; a {@link DependencyUnavailableError}, and whatever
+ * `classify` recognises, is a 503 with `Retry-After`; anything else is logged
+ * with its stack and answered 500 with a generic message.
  */
 export function errorHandler(logger: ErrorLogger, classify?: ErrorClassifier): ErrorHandler {
   return function onError(thrown, c) {
-    const classified = thrown instanceof ApiError ? undefined : classify?.(thrown)
+    const classified =
+      thrown instanceof ApiError ? undefined : (dependencyOutage(thrown) ?? classify?.(thrown))
     if (classified) logger.error({ err: thrown, path: c.req.path }, 'dependency failed')
     const err = classified ?? thrown
     if (err instanceof ApiError) {

@@ -78,7 +78,9 @@ describe('mockupImageRoutes', () => {
     const { app, asked } = proxy(image)
     const res = await app.request(`/mockups/${id}/image.png`)
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ error: { code: 'bad_request' } })
+    expect(await res.json()).toMatchObject({
+      error: { code: 'invalid_request', details: { field: 'id' } },
+    })
     expect(asked).toEqual([])
   })
 

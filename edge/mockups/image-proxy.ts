@@ -8,7 +8,9 @@
  * choose neither host nor path (no SSRF, no traversal).
  */
 import type { Hono } from 'hono'
+import { mockupContract } from '../contracts/mockups.ts'
 import { ApiError } from '../errors/index.ts'
+import { validate } from '../validation/index.ts'
 
 /** Options of {@link mockupImageRoutes}. */
 export interface MockupImageRoutesOptions {
@@ -20,7 +22,6 @@ export interface MockupImageRoutesOptions {
   timeoutMs?: number
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const IMAGE_TYPES = { png: 'image/png', webp: 'image/webp' } as const
 /** Core's headers a cache needs; anything else (cookies, server details) stays behind. */
 const PASSED_HEADERS = ['Cache-Control', 'ETag', 'Last-Modified'] as const
@@ -43,9 +44,9 @@ export function mockupImageRoutes(app: Hono, options: MockupImageRoutesOptions):
   // One param per segment: Hono's TrieRouter (SmartRouter's fallback) never matches
   // `image.:format`, a literal and a param in one segment.
   app.get('/mockups/:id/:file{image\\.(?:png|webp)}', async function mockupImage(c) {
-    const id = c.req.param('id')
+    // The contract's id: core would refuse any other, so it is never asked.
+    const { id } = validate(mockupContract.idParam, { id: c.req.param('id') })
     const format = c.req.param('file').slice('image.'.length) as keyof typeof IMAGE_TYPES
-    if (!UUID.test(id)) throw new ApiError(400, 'bad_request', 'id must be a mock-up id (a UUID)')
     let res: Response
     try {
       res = await doFetch(`${root}/mockups/${id.toLowerCase()}/image.${format}`, {

@@ -1,27 +1,31 @@
 /**
  * @module
- * Input validation at the HTTP boundary: a zod schema either yields typed
- * input or a 400 `ApiError` whose message names the first bad field and whose
- * details list every one.
+ * Input validation at the HTTP boundary, the one way a 400 is built: a zod
+ * schema either yields typed input or a 400 `ApiError` whose message names
+ * the first bad field, with `details.field` always and `details.issues` (every
+ * bad field) when there are several.
  */
 import type { z } from 'zod'
-import { ApiError } from '../errors/index.ts'
+import { describeIssue, invalidInput } from './issues.ts'
 
-/** One bad field. */
-export interface FieldProblem {
-  field: string
-  message: string
-}
-
-function describe(issue: z.core.$ZodIssue): FieldProblem {
-  const field = issue.path.length ? issue.path.map(String).join('.') : 'input'
-  // Messages written for a field already start with its name ("topic is required").
-  const message = issue.message.startsWith(field) ? issue.message : `${field} ${issue.message}`
-  return { field, message }
-}
+export {
+  type BatchRefusal,
+  type BatchValidation,
+  type ItemProblem,
+  validateBatch,
+  WHOLE_ITEM,
+} from './batch.ts'
+export {
+  describeIssue,
+  type FieldProblem,
+  type InvalidDetails,
+  type InvalidInputOptions,
+  invalidDetails,
+  invalidInput,
+} from './issues.ts'
 
 /**
- * Parses `input` with `schema`, or throws a 400 with `details: { field, fields }`.
+ * Parses `input` with `schema`, or throws a 400 with `details: { field, issues? }`.
  *
  * @example
  * const query = validate(summaryInput, { ...c.req.param(), ...c.req.query() })
@@ -33,6 +37,8 @@ export function validate<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(input)
   if (result.success) return result.data
-  const fields = result.error.issues.map(describe)
-  throw new ApiError(400, code, fields[0]!.message, { field: fields[0]!.field, fields })
+  throw invalidInput(
+    result.error.issues.map((issue) => describeIssue(issue)),
+    { code },
+  )
 }

@@ -7,8 +7,8 @@
  */
 import { type Job, UnrecoverableError } from 'bullmq'
 import type { MockupRecords } from '../../core/platform/mockups/index.ts'
-import { type MockupJob, mockupJobSchema } from '../../core/platform/queue/index.ts'
 import type { MockupStorage } from '../../core/platform/storage/index.ts'
+import { type MockupJob, mockupContract } from '../../edge/contracts/mockups.ts'
 import { ComposeInputError, composeMockup } from '../compose/index.ts'
 import { SdInputError, type SdPipeline } from '../sd/index.ts'
 import { type GpuSlotMetrics, type SlotSemaphore, withGpuSlot } from '../slots/index.ts'
@@ -38,7 +38,8 @@ const round = (ms: number) => Math.round(ms * 100) / 100
 /** Creates the BullMQ processor of the `mockups` queue. */
 export function mockupProcessor(deps: MockupProcessorDeps) {
   return async function processMockup(job: Job<MockupJob>): Promise<MockupJobResult> {
-    const parsed = mockupJobSchema.safeParse(job.data)
+    // The contract's limits: a job past them (an older or foreign producer) is refused, not run.
+    const parsed = mockupContract.job.safeParse(job.data)
     if (!parsed.success)
       throw new UnrecoverableError(`invalid mock-up job: ${parsed.error.issues[0]?.message}`)
     const data = parsed.data

@@ -8,6 +8,7 @@ import { TRPCClientError } from '@trpc/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CoreRoutes } from '../../core/http/app.ts'
 import { freePort } from '../../core/platform/embedded/index.ts'
+import type { MockupView } from '../../edge/contracts/mockups.ts'
 import { type AppRouter, contentTag, scoreGetBody } from '../../edge/gateway/index.ts'
 import { AUTH, type GatewayStack, gatewayClient, PERIOD, startGatewayStack } from './harness.ts'
 
@@ -210,9 +211,9 @@ describe('What never gets a tag or a 304', () => {
 })
 
 describe('Cache policy', () => {
-  /** A stand-in for core's mock-up routes while they are built: the contract's shapes. */
+  /** A stand-in for core's mock-up routes: the contract's view, typed so it follows the contract. */
   const mockupRoutes: CoreRoutes = (app, requireKey) => {
-    const mockup = {
+    const mockup: MockupView = {
       id: '6d1f8a36-5b8e-4a57-9d5d-0b5f2c7e4a11',
       status: 'completed',
       progress: 1,
@@ -220,11 +221,15 @@ describe('Cache policy', () => {
       product: 'shirt',
       seed: 7,
       steps: 4,
+      width: 512,
+      height: 512,
       provider: 'cpu',
       timings: { unet: 12.5 },
       images: { png: '/mockups/a.png', webp: '/mockups/a.webp' },
       error: null,
+      attempts: 1,
       createdAt: '2026-05-31T00:00:00.000Z',
+      startedAt: '2026-05-31T00:00:01.000Z',
       finishedAt: '2026-05-31T00:00:05.000Z',
     }
     app.get('/mockups/:id', requireKey, (c) => c.json({ ...mockup, id: c.req.param('id') }))

@@ -140,7 +140,7 @@ describe('mock-up API', () => {
     ],
     [{ prompt: 'cats', product: 'mug', steps: 51 }, 'steps', /from 1 to 50/],
     [{ prompt: 'cats', product: 'mug', width: 100 }, 'width', /multiple of 8/],
-    [{ prompt: 'cats', product: 'mug', height: 2048 }, 'height', /at most 1024/],
+    [{ prompt: 'cats', product: 'mug', height: 2048 }, 'height', /multiple of 8 from 64 to 1024/],
     [{ prompt: 'cats', product: 'mug', seed: -1 }, 'seed', /seed must be a whole number/],
   ])('Should refuse %j with 400 naming %s', async (body, field, message) => {
     const res = await post(app, body)

@@ -4,7 +4,7 @@
  * opposed to a bad query): such a request is answered 503 with Retry-After,
  * the pool replaces the connection, and the next request succeeds.
  */
-import { ApiError } from '../../../edge/errors/index.ts'
+import { type ApiError, serviceUnavailable } from '../../../edge/errors/index.ts'
 
 /** SQLSTATE classes and codes that mean "the server is not there for you". */
 const UNAVAILABLE_STATES = [/^08/, /^57P0[1-3]$/, /^53300$/]
@@ -30,13 +30,5 @@ export function databaseUnavailable(err: unknown): ApiError | undefined {
       (UNAVAILABLE_STATES.some((re) => re.test(code)) || UNAVAILABLE_ERRNOS.has(code))) ||
     UNAVAILABLE_MESSAGES.some((re) => re.test(err.message))
   if (!lost) return undefined
-  return new ApiError(
-    503,
-    'database_unavailable',
-    'The database is unavailable; retry later',
-    undefined,
-    {
-      'Retry-After': '5',
-    },
-  )
+  return serviceUnavailable('database', 'The database is unavailable; retry later')
 }

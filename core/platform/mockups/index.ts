@@ -1,14 +1,6 @@
-/** @module Mock-ups shared by core and the GPU worker: request limits, the row and its SQL. */
+/** @module Mock-up rows shared by core and the GPU worker; the contract is `edge/contracts/mockups.ts`. */
 export {
   createMockupRecords,
-  type MockupRecord,
   type MockupRecords,
-  type MockupStatus,
   type NewMockup,
 } from './record.ts'
-export {
-  MOCKUP_DEFAULTS,
-  MOCKUP_LIMITS,
-  type MockupRequest,
-  mockupRequestSchema,
-} from './request.ts'

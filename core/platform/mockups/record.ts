@@ -5,36 +5,14 @@
  * Statements are named constants; each one is a single statement.
  */
 import type pg from 'pg'
-
-/** Where a mock-up job stands. */
-export type MockupStatus = 'queued' | 'running' | 'completed' | 'failed'
-
-/** A mock-up as the API shows it. */
-export interface MockupRecord {
-  id: string
-  status: MockupStatus
-  prompt: string
-  product: string
-  seed: number
-  steps: number
-  width: number
-  height: number
-  provider: string | null
-  timings: Record<string, number> | null
-  pngKey: string | null
-  webpKey: string | null
-  error: string | null
-  attempts: number
-  createdAt: string
-  startedAt: string | null
-  finishedAt: string | null
-}
+import type { MockupJob, MockupRecord, MockupStatus } from '../../../edge/contracts/mockups.ts'
 
 interface MockupRow {
   id: string
   status: MockupStatus
   prompt: string
-  product: string
+  // Only core writes rows, from validated jobs.
+  product: MockupRecord['product']
   seed: string
   steps: number
   width: number
@@ -93,17 +71,8 @@ const toRecord = (row: MockupRow): MockupRecord => ({
   finishedAt: row.finished_at?.toISOString() ?? null,
 })
 
-/** A new job's parameters, resolved (no defaults left). */
-export interface NewMockup {
-  id: string
-  prompt: string
-  product: string
-  seed: number
-  steps: number
-  width: number
-  height: number
-  submittedBy: string
-}
+/** A new job's parameters, resolved (no defaults left), and who asked. */
+export type NewMockup = Omit<MockupJob, 'mockupId'> & { id: string; submittedBy: string }
 
 /** The mock-up rows over a pool. */
 export function createMockupRecords(pool: pg.Pool) {
