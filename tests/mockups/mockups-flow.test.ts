@@ -233,7 +233,7 @@ describe('mock-up API', () => {
 
   it('Should answer 503 and keep no row when Redis cannot take the job', async () => {
     const proxy = await startTcpProxy(Number(new URL(testRedisUrl()).port || 6379))
-    const cutConnection = createRedis(proxy.url('redis', '/15'), {
+    const cutConnection = createRedis(proxy.through(testRedisUrl()), {
       role: 'queue',
       name: 'mockups-cut',
     })
