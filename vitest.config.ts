@@ -7,6 +7,8 @@ export default defineConfig({
       'core/**/*.test.ts',
       'gpu-worker/**/*.test.ts',
       'tests/**/*.test.ts',
+      // Development tooling's unit tests sit beside it (scripts/dev/).
+      'scripts/**/*.test.ts',
     ],
     globalSetup: ['tests/setup/global.ts'],
     testTimeout: 30_000,

@@ -12,12 +12,12 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { seedAnalytics } from '../core/analytics/generate.ts'
 import { createAnalyticsStore } from '../core/analytics/store.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import { resolvePostgres } from '../core/platform/embedded/index.ts'
 import { progress } from './bench/progress.ts'
 import { median, quantile } from './bench/stats.ts'
+import { seedAnalytics } from './dev/demo-data/index.ts'
+import { resolvePostgres } from './dev/embedded/index.ts'
 
 const { values } = parseArgs({
   options: {

@@ -12,11 +12,7 @@ import { neon, neonConfig, Pool } from '@neondatabase/serverless'
 import { Redis as UpstashRedis } from '@upstash/redis'
 import { Redis as IORedis } from 'ioredis'
 import pg from 'pg'
-import {
-  configureNeonForBridge,
-  startNeonBridge,
-  startUpstashBridge,
-} from '../core/bridges/index.ts'
+import { configureNeonForBridge, startNeonBridge, startUpstashBridge } from './dev/bridges/index.ts'
 
 const runsFlag = process.argv.indexOf('--runs')
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 500

@@ -19,13 +19,11 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { trpcServer } from '@hono/trpc-server'
 import { Hono } from 'hono'
-import { seedAnalytics } from '../core/analytics/generate.ts'
 import { analyticsRoutes } from '../core/analytics/routes.ts'
 import { createAnalyticsStore } from '../core/analytics/store.ts'
 import { pgSql } from '../core/edge-host/adapters/pg-sql.ts'
 import { createCoreApp } from '../core/http/app.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import { resolvePostgres } from '../core/platform/embedded/index.ts'
 import { listen } from '../core/platform/http/listen.ts'
 import { createLogger } from '../core/platform/logger.ts'
 import { insertSignals } from '../core/signals/index.ts'
@@ -41,6 +39,8 @@ import {
 } from '../edge/gateway/index.ts'
 import { createScoreService } from '../edge/score/index.ts'
 import { median, quantile } from './bench/stats.ts'
+import { seedAnalytics } from './dev/demo-data/index.ts'
+import { resolvePostgres } from './dev/embedded/index.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } })
 const runs = Number(values.runs)

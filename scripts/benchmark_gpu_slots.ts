@@ -16,7 +16,6 @@ import { rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import { freePort, resolvePostgres, resolveRedis } from '../core/platform/embedded/index.ts'
 import { createMockupRecords } from '../core/platform/mockups/index.ts'
 import {
   type MockupJob,
@@ -29,6 +28,7 @@ import { parseSize } from '../gpu-worker/sd/cli/args.ts'
 import { SlotSemaphore } from '../gpu-worker/slots/index.ts'
 import { progress } from './bench/progress.ts'
 import { sampleSlotPeak } from './bench/slot-peak.ts'
+import { freePort, resolvePostgres, resolveRedis } from './dev/embedded/index.ts'
 import { type RunningService, startService, stopAll, waitReady } from './dev-stack/supervisor.ts'
 
 const { values } = parseArgs({

@@ -20,13 +20,13 @@ import { parseArgs } from 'node:util'
 import { createCoreApp } from '../core/http/app.ts'
 import { createSignalQueue, signalRoutes } from '../core/ingestion/index.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import { resolvePostgres, resolveRedis } from '../core/platform/embedded/index.ts'
 import { listen } from '../core/platform/http/listen.ts'
 import { createLogger } from '../core/platform/logger.ts'
 import { queueSettings } from '../core/platform/queue/index.ts'
 import { createRedis } from '../core/platform/redis/index.ts'
-import { generateSignals } from '../core/signals/index.ts'
 import { progress } from './bench/progress.ts'
+import { generateSignals } from './dev/demo-data/index.ts'
+import { resolvePostgres, resolveRedis } from './dev/embedded/index.ts'
 
 const { values: args } = parseArgs({
   options: {

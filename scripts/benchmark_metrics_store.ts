@@ -21,8 +21,8 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { type MetricRow, type MetricsStore, openMetricsStore } from '../core/optimization/index.ts'
-import { resolvePostgres } from '../core/platform/embedded/index.ts'
 import { progress } from './bench/progress.ts'
+import { resolvePostgres } from './dev/embedded/index.ts'
 
 const { values: args } = parseArgs({
   options: {

@@ -22,11 +22,11 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { freePort } from '../core/platform/embedded/index.ts'
 import { processCpuSeconds } from './bench/process-cpu.ts'
 import { PROFILING_MODES, type ProfilingMode } from './bench/profiling-modes.ts'
 import { median } from './bench/stats.ts'
 import { requireWrk, runWrk } from './bench/wrk.ts'
+import { freePort } from './dev/embedded/index.ts'
 
 const { values } = parseArgs({
   options: {

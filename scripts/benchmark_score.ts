@@ -32,18 +32,18 @@ import {
   timedPass,
 } from '../core/benchmarks/index.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import {
-  freePort,
-  type ResolvedServer,
-  resolvePostgres,
-  resolveRedis,
-} from '../core/platform/embedded/index.ts'
-import { countSignals, DEMO_TOPICS, seedSignals } from '../core/signals/index.ts'
 import { scoreKey } from '../edge/score/index.ts'
 import { gitCommit } from './bench/git.ts'
 import { progress } from './bench/progress.ts'
 import { median } from './bench/stats.ts'
 import { runWrk } from './bench/wrk.ts'
+import { countSignals, DEMO_TOPICS, seedSignals } from './dev/demo-data/index.ts'
+import {
+  freePort,
+  type ResolvedServer,
+  resolvePostgres,
+  resolveRedis,
+} from './dev/embedded/index.ts'
 import { type RunningService, startService, stopAll, waitReady } from './dev-stack/supervisor.ts'
 
 /** Options of {@link main}. */

@@ -26,7 +26,7 @@ import {
   regressionTextfile,
 } from '../core/benchmarks/index.ts'
 import { createPool } from '../core/platform/db/index.ts'
-import { resolvePostgres } from '../core/platform/embedded/index.ts'
+import { resolvePostgres } from './dev/embedded/index.ts'
 
 const USAGE =
   'usage: check_regressions.ts [--window N] [--k K] [--min-history N] [--min-change PCT] [--benchmark score|mockup] [--textfile PATH]'

@@ -7,15 +7,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
-import { seedAnalytics } from '../core/analytics/generate.ts'
 import { loadConfigOrExit } from '../core/platform/config/index.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import {
-  type ResolvedServer,
-  resolvePostgres,
-  resolveRedis,
-} from '../core/platform/embedded/index.ts'
-import { countSignals, DEMO_TOPICS, seedSignals } from '../core/signals/index.ts'
+import { countSignals, DEMO_TOPICS, seedAnalytics, seedSignals } from './dev/demo-data/index.ts'
+import { type ResolvedServer, resolvePostgres, resolveRedis } from './dev/embedded/index.ts'
 import { launchStack, type Stack } from './dev-stack/stack.ts'
 
 const started = performance.now()

@@ -18,10 +18,10 @@ import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { seedAnalytics } from '../core/analytics/generate.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import { freePort } from '../core/platform/embedded/index.ts'
 import { quantile } from './bench/stats.ts'
+import { seedAnalytics } from './dev/demo-data/index.ts'
+import { freePort } from './dev/embedded/index.ts'
 
 const { values: args } = parseArgs({
   options: {

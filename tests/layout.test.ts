@@ -2,11 +2,13 @@
  * The dependency rules of DESIGN.md: edge/ imports nothing from core/,
  * gpu-worker/ or node:*; gpu-worker/ imports from core/ only core/platform/;
  * nothing in core/ imports gpu-worker/; nothing outside scripts/ and tests/
- * imports scripts/ (an engine a service needs lives in core/). A folder a
- * rule checks that is missing or holds no source fails the rule: an empty
- * scan would pass it without checking anything.
+ * imports scripts/ (an engine a service needs lives in core/); the
+ * development tooling in scripts/dev/ (local bridges, embedded servers,
+ * demo-data generators) is imported by no service: only `npm start`, scripts
+ * and tests use it. A folder a rule checks that is missing or holds no source
+ * fails the rule: an empty scan would pass it without checking anything.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -50,18 +52,20 @@ const resolveSpec = (file: string, spec: string) =>
   spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)) : spec
 
 /** Import specifiers of a file, with relative ones resolved to repo paths. */
-async function importsOf(file: string): Promise<string[]> {
-  const text = await readFile(join(ROOT, file), 'utf8')
+async function importsOf(file: string, root = ROOT): Promise<string[]> {
+  const text = await readFile(join(root, file), 'utf8')
   return [...text.matchAll(IMPORT)].map((m) => resolveSpec(file, (m[1] ?? m[2] ?? m[3] ?? m[4])!))
 }
 
 async function violations(
   files: readonly string[],
   forbidden: (spec: string) => boolean,
+  root = ROOT,
 ): Promise<string[]> {
   const found: string[] = []
   for (const file of files) {
-    for (const spec of await importsOf(file)) if (forbidden(spec)) found.push(`${file} -> ${spec}`)
+    for (const spec of await importsOf(file, root))
+      if (forbidden(spec)) found.push(`${file} -> ${spec}`)
   }
   return found
 }
@@ -71,6 +75,18 @@ async function filesOutsideScriptsAndTests(): Promise<string[]> {
   const files = (await walk('.')).filter((f) => !/^(scripts|tests)\//.test(f))
   for (const dir of ['edge', 'core', 'gpu-worker']) await sourceFiles(dir)
   return files
+}
+
+/** The development tooling: local bridges, embedded servers, demo-data generators. */
+const TOOLING = 'scripts/dev'
+/** The services' folders, which never import {@link TOOLING}. */
+const SERVICES = ['edge', 'core', 'gpu-worker'] as const
+
+/** Imports of {@link TOOLING} from the {@link SERVICES} below `root`. */
+async function toolingImports(root = ROOT): Promise<string[]> {
+  const files: string[] = []
+  for (const dir of SERVICES) files.push(...(await sourceFiles(dir, root)))
+  return violations(files, (spec) => spec === TOOLING || spec.startsWith(`${TOOLING}/`), root)
 }
 
 describe('layout', () => {
@@ -105,6 +121,38 @@ describe('layout', () => {
       spec.startsWith('scripts/'),
     )
     expect(bad).toEqual([])
+  })
+
+  it('no service (edge/, core/, gpu-worker/) imports the development tooling in scripts/dev/', async () => {
+    // The tooling must be there to be protected.
+    for (const dir of ['bridges', 'embedded', 'demo-data']) await sourceFiles(`${TOOLING}/${dir}`)
+    expect(
+      await toolingImports(),
+      'development tooling (scripts/dev/: bridges, embedded servers, demo data) is for npm start, scripts and tests only; what a service needs belongs in core/',
+    ).toEqual([])
+  })
+
+  it('the tooling rule fails on a planted import', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'layout-'))
+    try {
+      for (const dir of ['edge', 'core/platform', 'gpu-worker'])
+        await mkdir(join(root, dir), { recursive: true })
+      await writeFile(join(root, 'edge/app.ts'), 'export const ok = 1\n')
+      await writeFile(
+        join(root, 'core/platform/x.ts'),
+        "import { freePort } from '../../scripts/dev/embedded/index.ts'\nexport { freePort }\n",
+      )
+      await writeFile(
+        join(root, 'gpu-worker/y.ts'),
+        "export const seed = () => import('../scripts/dev/demo-data/index.ts')\n",
+      )
+      expect(await toolingImports(root)).toEqual([
+        'core/platform/x.ts -> scripts/dev/embedded/index.ts',
+        'gpu-worker/y.ts -> scripts/dev/demo-data/index.ts',
+      ])
+    } finally {
+      await rm(root, { recursive: true })
+    }
   })
 
   it('the checker sees imports of every form, and the whole tree', async () => {

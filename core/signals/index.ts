@@ -1,5 +1,7 @@
-/** @module Signals: identity (dedupe keys), batched inserts, the demo generator and seeding. */
+/**
+ * @module
+ * Signals: identity (dedupe keys) and batched inserts. The demo generator and
+ * seeding are development tooling, in scripts/dev/demo-data/.
+ */
 export { type SignalIdentity, signalDedupeKey } from './dedupe.ts'
-export { DEMO_TOPICS, type GenerateOptions, generateSignals } from './generate.ts'
 export { insertSignals, type SignalRow } from './insert.ts'
-export { countSignals, seedSignals } from './seed.ts'

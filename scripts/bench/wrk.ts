@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { findExecutable } from '../../core/platform/embedded/which.ts'
+import { findExecutable } from '../dev/embedded/which.ts'
 
 const run = promisify(execFile)
 

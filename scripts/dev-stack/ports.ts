@@ -1,6 +1,6 @@
 /** @module Ports for the stack: the documented default when free, else any free one. */
 import { createServer } from 'node:net'
-import { freePort } from '../../core/platform/embedded/index.ts'
+import { freePort } from '../dev/embedded/index.ts'
 
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -6,8 +6,8 @@
  * (PostgreSQL, Redis), migrations and data are the caller's.
  */
 import { randomBytes } from 'node:crypto'
-import { startNeonBridge, startUpstashBridge } from '../../core/bridges/index.ts'
-import { freePort } from '../../core/platform/embedded/index.ts'
+import { startNeonBridge, startUpstashBridge } from '../dev/bridges/index.ts'
+import { freePort } from '../dev/embedded/index.ts'
 import { bridgedEdgeEnv } from '../edge/env.ts'
 import { portFor } from './ports.ts'
 import {

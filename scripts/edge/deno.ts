@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { freePort } from '../../core/platform/embedded/index.ts'
-import { spawnServer, waitUntil } from '../../core/platform/embedded/process.ts'
+import { freePort } from '../dev/embedded/index.ts'
+import { spawnServer, waitUntil } from '../dev/embedded/process.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 

@@ -4,7 +4,7 @@
  * the local bridges: Upstash REST for Redis, Neon's SQL-over-HTTP for
  * PostgreSQL. Shared by the edge runtime tests and benchmark.
  */
-import type { NeonBridge, UpstashBridge } from '../../core/bridges/index.ts'
+import type { NeonBridge, UpstashBridge } from '../dev/bridges/index.ts'
 
 /** Options of {@link bridgedEdgeEnv}. */
 export interface BridgedEdgeEnvOptions {

@@ -14,7 +14,7 @@ import {
   configureNeonForBridge,
   type NeonBridge,
   startNeonBridge,
-} from '../../core/bridges/index.ts'
+} from '../../scripts/dev/bridges/index.ts'
 import { testDatabaseUrl } from '../support/env.ts'
 
 const schema = `bridge_${randomUUID().replaceAll('-', '')}`

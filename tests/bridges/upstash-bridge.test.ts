@@ -14,7 +14,7 @@ import {
   DENIED_COMMANDS,
   startUpstashBridge,
   type UpstashBridge,
-} from '../../core/bridges/index.ts'
+} from '../../scripts/dev/bridges/index.ts'
 import { testRedisUrl } from '../support/env.ts'
 
 const prefix = `test:${randomUUID()}:`

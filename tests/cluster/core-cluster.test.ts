@@ -8,12 +8,12 @@ import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../core/platform/embedded/index.ts'
 import {
   type Family,
   parsePrometheusText,
   sampleValue,
 } from '../../core/platform/metrics/exposition.ts'
+import { freePort } from '../../scripts/dev/embedded/index.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
 import { testRedisUrl } from '../support/env.ts'
 import { waitFor } from '../support/wait.ts'

@@ -6,15 +6,15 @@
 import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPool, migrate } from '../../core/platform/db/index.ts'
+import { neonSql, upstashCache } from '../../edge/adapters/index.ts'
 import {
   type NeonBridge,
   startNeonBridge,
   startUpstashBridge,
   type UpstashBridge,
-} from '../../core/bridges/index.ts'
-import { createPool, migrate } from '../../core/platform/db/index.ts'
-import { freePort } from '../../core/platform/embedded/index.ts'
-import { neonSql, upstashCache } from '../../edge/adapters/index.ts'
+} from '../../scripts/dev/bridges/index.ts'
+import { freePort } from '../../scripts/dev/embedded/index.ts'
 import { bridgedEdgeEnv } from '../../scripts/edge/env.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
 import { testRedisUrl } from '../support/env.ts'

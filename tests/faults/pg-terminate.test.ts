@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seedAnalytics } from '../../core/analytics/generate.ts'
 import { analyticsRoutes } from '../../core/analytics/routes.ts'
 import { createAnalyticsStore } from '../../core/analytics/store.ts'
 import { createCoreApp } from '../../core/http/app.ts'
 import { createPool, migrate } from '../../core/platform/db/index.ts'
+import { seedAnalytics } from '../../scripts/dev/demo-data/index.ts'
 import { createTestSchema, type TestSchema, withClient } from '../support/db.ts'
 import { memoryLogger } from '../support/logs.ts'
 

@@ -9,11 +9,11 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../core/platform/embedded/index.ts'
 import { parsePrometheusText } from '../../core/platform/metrics/exposition.ts'
 import { createMockupRecords } from '../../core/platform/mockups/index.ts'
 import { type MockupJob, QUEUE_NAMES, QueueProducer } from '../../core/platform/queue/index.ts'
 import { writeTinySdModelSet } from '../../gpu-worker/sd/index.ts'
+import { freePort } from '../../scripts/dev/embedded/index.ts'
 import {
   completedJob,
   createIngestionHarness,

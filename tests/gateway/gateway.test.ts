@@ -7,9 +7,9 @@
 import { TRPCClientError } from '@trpc/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CoreRoutes } from '../../core/http/app.ts'
-import { freePort } from '../../core/platform/embedded/index.ts'
 import type { MockupView } from '../../edge/contracts/mockups.ts'
 import { type AppRouter, contentTag, scoreGetBody } from '../../edge/gateway/index.ts'
+import { freePort } from '../../scripts/dev/embedded/index.ts'
 import { AUTH, type GatewayStack, gatewayClient, PERIOD, startGatewayStack } from './harness.ts'
 
 let stack: GatewayStack

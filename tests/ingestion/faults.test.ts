@@ -26,7 +26,9 @@ describe('POST /signals while Redis is cut off', () => {
   let h: IngestionHarness
   beforeAll(async () => {
     proxy = await startTcpProxy(portOf(testRedisUrl(), 6379))
-    h = await createIngestionHarness('signals_redis_down', { redisUrl: proxy.through(testRedisUrl()) })
+    h = await createIngestionHarness('signals_redis_down', {
+      redisUrl: proxy.through(testRedisUrl()),
+    })
   })
   afterAll(async () => {
     proxy.resume()

@@ -8,7 +8,7 @@ import {
   resolvePostgres,
   resolveRedis,
   startPrivateRedis,
-} from '../../core/platform/embedded/index.ts'
+} from '../../scripts/dev/embedded/index.ts'
 import { testDatabaseUrl } from '../support/env.ts'
 
 const dir = await mkdtemp(join(tmpdir(), 'embedded-'))

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort } from '../../core/platform/embedded/index.ts'
+import { freePort } from '../../scripts/dev/embedded/index.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const dir = await mkdtemp(join(tmpdir(), 'lifecycle-'))

@@ -90,7 +90,10 @@ describe('registerRedisQueueCollector', () => {
   it('Should count an error and export no stale lengths when Redis stops answering', async () => {
     const proxy = await startTcpProxy(Number(new URL(testRedisUrl()).port || 6379))
     // A queue-role connection would wait forever: the collector's own deadline must end the scrape.
-    const redis = createRedis(proxy.through(testRedisUrl()), { role: 'queue', name: 'test-stalled' })
+    const redis = createRedis(proxy.through(testRedisUrl()), {
+      role: 'queue',
+      name: 'test-stalled',
+    })
     try {
       await once(redis, 'ready')
       const registry = new Registry()

@@ -1,13 +1,13 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPool, migrate } from '../../core/platform/db/index.ts'
+import { insertSignals } from '../../core/signals/index.ts'
 import {
   countSignals,
   DEMO_TOPICS,
   generateSignals,
-  insertSignals,
   seedSignals,
-} from '../../core/signals/index.ts'
+} from '../../scripts/dev/demo-data/index.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
 
 const now = new Date('2026-06-01T12:00:00Z')

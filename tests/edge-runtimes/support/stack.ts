@@ -10,15 +10,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type pg from 'pg'
+import { createPool, migrate } from '../../../core/platform/db/index.ts'
+import { insertSignals, type SignalRow } from '../../../core/signals/index.ts'
 import {
   type NeonBridge,
   startNeonBridge,
   startUpstashBridge,
   type UpstashBridge,
-} from '../../../core/bridges/index.ts'
-import { createPool, migrate } from '../../../core/platform/db/index.ts'
-import { type PrivateRedis, startPrivateRedis } from '../../../core/platform/embedded/index.ts'
-import { insertSignals, type SignalRow } from '../../../core/signals/index.ts'
+} from '../../../scripts/dev/bridges/index.ts'
+import { type PrivateRedis, startPrivateRedis } from '../../../scripts/dev/embedded/index.ts'
 import { bridgedEdgeEnv } from '../../../scripts/edge/env.ts'
 import { createTestSchema, type TestSchema } from '../../support/db.ts'
 import { testRedisUrl } from '../../support/env.ts'

@@ -5,10 +5,11 @@
  * several sources each with its own metric and value scale, and a share of
  * product-agnostic signals. Seeded: the same options give the same rows.
  */
-import { PRODUCTS } from '../../edge/score/index.ts'
-import { SeededRandom } from '../platform/random.ts'
-import { dayNightAgeMs, weightedPicker, zipfWeights } from '../platform/synthetic.ts'
-import type { SignalRow } from './insert.ts'
+
+import { SeededRandom } from '../../../core/platform/random.ts'
+import type { SignalRow } from '../../../core/signals/index.ts'
+import { PRODUCTS } from '../../../edge/score/index.ts'
+import { dayNightAgeMs, weightedPicker, zipfWeights } from './synthetic.ts'
 
 const STYLES = [
   'retro',

@@ -4,8 +4,8 @@
  * Used by `npm start` (demo data) and the score benchmark (100k rows).
  */
 import type pg from 'pg'
-import { type GenerateOptions, generateSignals } from './generate.ts'
-import { insertSignals } from './insert.ts'
+import { insertSignals } from '../../../core/signals/index.ts'
+import { type GenerateOptions, generateSignals } from './signals.ts'
 
 /** Inserts `options.count` generated signals; returns how many were new. */
 export async function seedSignals(

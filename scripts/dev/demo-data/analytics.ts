@@ -6,10 +6,10 @@
  * parameter per column.
  */
 import type pg from 'pg'
-import { PRODUCTS } from '../../edge/score/index.ts'
-import { SeededRandom } from '../platform/random.ts'
-import { dayNightAgeMs, weightedPicker, zipfWeights } from '../platform/synthetic.ts'
-import { DEMO_TOPICS } from '../signals/index.ts'
+import { SeededRandom } from '../../../core/platform/random.ts'
+import { PRODUCTS } from '../../../edge/score/index.ts'
+import { DEMO_TOPICS } from './signals.ts'
+import { dayNightAgeMs, weightedPicker, zipfWeights } from './synthetic.ts'
 
 const KINDS = [
   { kind: 'impression', share: 0.8 },

@@ -3,7 +3,7 @@
  * Building blocks of the synthetic data generators (signals, storefront
  * events): skewed popularity and a day/night rhythm, from a seeded stream.
  */
-import type { SeededRandom } from './random.ts'
+import type { SeededRandom } from '../../../core/platform/random.ts'
 
 const DAY_MS = 86_400_000
 

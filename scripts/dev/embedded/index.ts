@@ -1,4 +1,9 @@
-/** @module Private PostgreSQL and Redis servers for `npm start` and fault tests. */
+/**
+ * @module
+ * Development tooling: private PostgreSQL and Redis servers, free ports and
+ * executable lookup for `npm start`, the benchmarks and the fault tests. No
+ * service imports it (tests/layout.test.ts).
+ */
 export { freePort } from './free-port.ts'
 export { findPostgresBinaries, type PrivatePostgres, startPrivatePostgres } from './postgres.ts'
 export { type PrivateRedis, startPrivateRedis } from './redis.ts'
