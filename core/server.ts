@@ -8,7 +8,6 @@
  */
 import type { Queue } from 'bullmq'
 import type pg from 'pg'
-import { memoryRateLimitStore, type RateLimitStore } from '../edge/rate-limit/index.ts'
 import { adminRoutes } from './admin/routes.ts'
 import { latencyRoute } from './analytics/latency-route.ts'
 import { analyticsRoutes } from './analytics/routes.ts'
@@ -33,7 +32,7 @@ import { closeRedis, createRedis } from './platform/redis/index.ts'
 import type { ServiceContext } from './platform/service.ts'
 import { createMockupStorage } from './platform/storage/index.ts'
 import { createLatencyPool } from './pools/latency/index.ts'
-import { ioredisRateLimitStore } from './rate-limit/index.ts'
+import { rateLimitFromConfig } from './rate-limit/from-config.ts'
 
 /** Core's metrics port when `METRICS_PORT` is unset. */
 export const CORE_METRICS_PORT = 9464
@@ -68,13 +67,12 @@ export async function startCore({
   let mockupQueue: MockupQueue | undefined
   // Every queue, for the dashboard (and the benchmarks one only for it, here).
   const dashboardQueues: Queue[] = []
-  // Shared across cluster workers in Redis; per process only when there is none.
-  let limiterStore: RateLimitStore = memoryRateLimitStore()
+  let cacheRedis: ReturnType<typeof createRedis> | undefined
   if (config.REDIS_URL) {
     const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'core', logger })
     onShutdown('redis', () => closeRedis(redis))
     addReadinessCheck({ name: 'redis', check: () => redis.ping() })
-    limiterStore = ioredisRateLimitStore(redis)
+    cacheRedis = redis
     registerRedisQueueCollector(metrics.registry, ALL_QUEUES, {
       redis,
       prefix: settings.prefix,
@@ -137,15 +135,16 @@ export async function startCore({
     `http://127.0.0.1:${config.METRICS_PORT ?? CORE_METRICS_PORT}/metrics`,
   ]
 
+  // Shared across cluster workers in Redis (on the cache connection above);
+  // per process only when there is none.
+  const limiter = rateLimitFromConfig(config, 'core', logger, { redis: cacheRedis })
+  onShutdown('rate limiter', limiter.close)
   const app = createCoreApp({
     logger,
     requestLog: requestLog(logger),
     observe: metrics.observeRequest,
     apiKeys: config.API_KEYS,
-    rateLimit:
-      config.RATE_LIMIT_PER_MINUTE > 0
-        ? { store: limiterStore, limit: config.RATE_LIMIT_PER_MINUTE }
-        : undefined,
+    rateLimit: limiter.options,
     corsOrigins: config.CORS_ORIGINS,
     routes: [
       signalRoutes({ queue: signalQueue }),

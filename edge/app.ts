@@ -20,7 +20,7 @@ import {
   type ProfilingLogger,
   type RequestLog,
 } from './profiling/index.ts'
-import { type RateLimitOptions, rateLimit } from './rate-limit/index.ts'
+import { mountRateLimit, type RateLimitSettings } from './rate-limit/index.ts'
 import { type ScoreService, scoreRoute } from './score/index.ts'
 
 /** Options of {@link createEdgeApp}. */
@@ -41,7 +41,7 @@ export interface EdgeAppOptions {
   /** Deadline of a core call, in ms. @defaultValue 5000 */
   coreTimeoutMs?: number
   /** Per-key/per-address limits on every route but /healthz (`RATE_LIMIT_PER_MINUTE`). @defaultValue none */
-  rateLimit?: Omit<RateLimitOptions, 'keys' | 'logger'>
+  rateLimit?: RateLimitSettings
   /** Origins the console may call from (`CORS_ORIGINS`). @defaultValue none: same-origin only */
   corsOrigins?: readonly string[]
 }
@@ -61,12 +61,7 @@ export function createEdgeApp(options: EdgeAppOptions): Hono {
   app.use('*', secureHeaders())
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   // After /healthz, which answers without calling next: probes are never limited.
-  if (options.rateLimit) {
-    app.use(
-      '*',
-      rateLimit({ ...options.rateLimit, keys: options.apiKeys ?? [], logger: options.logger }),
-    )
-  }
+  mountRateLimit(app, options.rateLimit, { keys: options.apiKeys ?? [], logger: options.logger })
   scoreRoute(app, options.score)
   consoleRoutes(app)
   if (options.coreUrl !== undefined) {

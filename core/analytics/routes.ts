@@ -4,10 +4,10 @@
  * series. Read-only and public to the gateway; inputs validated with zod.
  */
 import type { Hono } from 'hono'
+import { ANALYTICS_ERRORS, analyticsContract } from '../../edge/contracts/analytics.ts'
 import { ApiError } from '../../edge/errors/index.ts'
 import { validate } from '../../edge/validation/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
-import { summaryInput, timeseriesInput, topInput } from './schemas.ts'
 import type { AnalyticsStore } from './store.ts'
 
 /** Routes over `store`. */
@@ -15,11 +15,14 @@ export function analyticsRoutes(store: AnalyticsStore): CoreRoutes {
   return (app: Hono) => {
     const requireDesign = async (id: number) => {
       if (!(await store.designExists(id)))
-        throw new ApiError(404, 'not_found', `design ${id} does not exist`)
+        throw new ApiError(404, ANALYTICS_ERRORS.notFound, `design ${id} does not exist`)
     }
 
     app.get('/analytics/designs/:id/summary', async (c) => {
-      const input = validate(summaryInput, { ...c.req.query(), id: c.req.param('id') })
+      const input = validate(analyticsContract.summaryQuery, {
+        ...c.req.query(),
+        id: c.req.param('id'),
+      })
       await requireDesign(input.id)
       const totals = await store.designSummary(input.id, input, input.product)
       return c.json({
@@ -32,7 +35,7 @@ export function analyticsRoutes(store: AnalyticsStore): CoreRoutes {
     })
 
     app.get('/analytics/top', async (c) => {
-      const input = validate(topInput, c.req.query())
+      const input = validate(analyticsContract.topQuery, c.req.query())
       const page = await store.topDesigns(input.metric, input, input.limit, input.cursor)
       return c.json({
         metric: input.metric,
@@ -43,7 +46,10 @@ export function analyticsRoutes(store: AnalyticsStore): CoreRoutes {
     })
 
     app.get('/analytics/designs/:id/timeseries', async (c) => {
-      const input = validate(timeseriesInput, { ...c.req.query(), id: c.req.param('id') })
+      const input = validate(analyticsContract.timeseriesQuery, {
+        ...c.req.query(),
+        id: c.req.param('id'),
+      })
       await requireDesign(input.id)
       const points = await store.designTimeseries(input.id, input.bucket, input)
       return c.json({

@@ -18,7 +18,7 @@ import {
   type ProfilingLogger,
   type RequestLog,
 } from '../../edge/profiling/index.ts'
-import { type RateLimitOptions, rateLimit } from '../../edge/rate-limit/index.ts'
+import { mountRateLimit, type RateLimitSettings } from '../../edge/rate-limit/index.ts'
 import { coreOutage } from './outage.ts'
 
 /** Adds a capability's routes; `requireKey` guards mutating and private ones. */
@@ -35,7 +35,7 @@ export interface CoreAppOptions {
   /** Largest request body accepted. @defaultValue 1 MiB */
   maxBodyBytes?: number
   /** Per-key/per-address limits on every route but /healthz (`RATE_LIMIT_PER_MINUTE`). @defaultValue none */
-  rateLimit?: Omit<RateLimitOptions, 'keys' | 'logger'>
+  rateLimit?: RateLimitSettings
   /** Origins the console may call from (`CORS_ORIGINS`). @defaultValue none: same-origin only */
   corsOrigins?: readonly string[]
 }
@@ -68,9 +68,7 @@ export function createCoreApp(options: CoreAppOptions): Hono {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   // After /healthz, which answers without calling next: probes are never limited.
-  if (options.rateLimit) {
-    app.use('*', rateLimit({ ...options.rateLimit, keys: options.apiKeys, logger: options.logger }))
-  }
+  mountRateLimit(app, options.rateLimit, { keys: options.apiKeys, logger: options.logger })
   /** Lets a client check its key; answers the key's name, never the secret. */
   app.get('/v1/whoami', requireKey, (c) => c.json({ key: c.get('apiKeyName') }))
   for (const add of options.routes ?? []) add(app, requireKey)

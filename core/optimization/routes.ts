@@ -6,27 +6,26 @@
  * sum, avg, min, max, p50, p95) in SQL. A store failure answers 503.
  */
 import type { Context } from 'hono'
+import {
+  EXPERIMENT_ERRORS,
+  EXPERIMENT_TAG,
+  experimentContract,
+  VARIANT_TAG,
+  validateMetricBatch,
+} from '../../edge/contracts/experiments.ts'
 import { DependencyUnavailableError } from '../../edge/errors/index.ts'
 import { validate } from '../../edge/validation/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
 import { batchError } from '../http/batch-error.ts'
 import { jsonBody } from '../http/json-body.ts'
 import type { MetricsStore } from './store/index.ts'
-import {
-  EXPERIMENT_TAG,
-  experimentParamSchema,
-  MAX_METRICS_PER_REQUEST,
-  summaryQuerySchema,
-  VARIANT_TAG,
-  validateMetricBatch,
-} from './validate.ts'
 
 const BATCH_WORDING = {
   noun: 'metrics',
-  max: MAX_METRICS_PER_REQUEST,
+  max: experimentContract.limits.maxMetricsPerRequest,
   container: 'A request',
   consequence: 'none was recorded',
-  codes: { invalidItems: 'invalid_metrics', tooMany: 'too_many_metrics' },
+  codes: EXPERIMENT_ERRORS,
 }
 
 /** Options of {@link experimentRoutes}. */
@@ -47,10 +46,11 @@ export function experimentRoutes(options: ExperimentRoutesOptions): CoreRoutes {
 
   return (app, requireKey) => {
     app.post('/experiments/:id/metrics', requireKey, async (c) => {
-      const store = storeOf()
+      // Input first, as every route: a bad request is a 400 even while the store is away.
       const experiment = experimentId(c)
-      const checked = validateMetricBatch(await jsonBody(c))
+      const checked = validateMetricBatch(await jsonBody(c), experimentContract)
       if (!checked.ok) throw batchError(checked, BATCH_WORDING)
+      const store = storeOf()
       await store.recordMany(
         checked.items.map((m) => ({ ...m, tags: { ...m.tags, [EXPERIMENT_TAG]: experiment } })),
       )
@@ -58,9 +58,13 @@ export function experimentRoutes(options: ExperimentRoutesOptions): CoreRoutes {
     })
 
     app.get('/experiments/:id/summary', requireKey, async (c) => {
-      const store = storeOf()
       const experiment = experimentId(c)
-      const { name, from, to } = validate(summaryQuerySchema, c.req.query(), 'invalid_query')
+      const { name, from, to } = validate(
+        experimentContract.summaryQuery,
+        c.req.query(),
+        EXPERIMENT_ERRORS.invalidQuery,
+      )
+      const store = storeOf()
       const groups = await store.query(name, from, to, {
         where: { [EXPERIMENT_TAG]: experiment },
         groupBy: VARIANT_TAG,
@@ -77,5 +81,5 @@ export function experimentRoutes(options: ExperimentRoutesOptions): CoreRoutes {
 }
 
 function experimentId(c: Context): string {
-  return validate(experimentParamSchema, c.req.param(), 'invalid_experiment').id
+  return validate(experimentContract.idParam, c.req.param(), EXPERIMENT_ERRORS.invalidExperiment).id
 }

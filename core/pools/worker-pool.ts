@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os'
 import Piscina from 'piscina'
 import { Gauge, type Registry } from 'prom-client'
-import { ApiError } from '../../edge/errors/index.ts'
+import { serviceUnavailable } from '../../edge/errors/index.ts'
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -65,6 +65,14 @@ function track(registry: Registry, name: string, pool: { utilization: number; qu
   state.pools.set(name, pool)
 }
 
+/**
+ * Seconds a client waits after a full pool: shorter than an outage's
+ * `RETRY_AFTER_SECONDS` on purpose. Nothing is down; this process shed load
+ * and its queue drains in well under a second, so a 5 s wait would idle
+ * clients (and the next request may land on another worker anyway).
+ */
+export const POOL_FULL_RETRY_AFTER_SECONDS = 1
+
 /** Creates a pool. */
 export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPool<In, Out> {
   const size = options.size ?? Math.max(1, availableParallelism() - 1)
@@ -78,14 +86,10 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   const pool: WorkerPool<In, Out> = {
     run: async (task) => {
       if (piscina.queueSize >= maxQueue) {
-        throw new ApiError(
-          503,
-          'busy',
+        throw serviceUnavailable(
+          'workerPool',
           `the ${options.name} pool is full; retry later`,
-          undefined,
-          {
-            'Retry-After': '1',
-          },
+          POOL_FULL_RETRY_AFTER_SECONDS,
         )
       }
       return piscina.run(task)

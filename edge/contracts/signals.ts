@@ -8,8 +8,8 @@
  */
 import { z } from 'zod'
 import { PRODUCTS } from '../score/products.ts'
-import { MAX_TOPIC_LENGTH, scoreQuerySchema } from '../score/query.ts'
 import { isoTime, oneOf } from './fields.ts'
+import { MAX_TOPIC_LENGTH, scoreQuerySchema } from './score.ts'
 
 /** Limits of a signal batch. */
 export interface SignalLimits {

@@ -12,7 +12,11 @@ import { type EdgeConfig, loadEdgeConfig } from '../config/index.ts'
 import { scoreGetEtag } from '../gateway/index.ts'
 import { createConsoleLogger } from '../log/index.ts'
 import type { ObserveDuration } from '../profiling/index.ts'
-import { memoryRateLimitStore, upstashRateLimitStore } from '../rate-limit/index.ts'
+import {
+  memoryRateLimitStore,
+  rateLimitSettings,
+  upstashRateLimitStore,
+} from '../rate-limit/index.ts'
 import { createScoreService, scoreSettings } from '../score/index.ts'
 
 /** Options of {@link buildEdgeApp}. */
@@ -63,10 +67,10 @@ export function buildEdgeApp(
     db,
     coreUrl: config.CORE_URL,
     apiKeys: config.API_KEYS,
-    rateLimit:
-      config.RATE_LIMIT_PER_MINUTE > 0
-        ? { store: rateLimitStoreOf(config), limit: config.RATE_LIMIT_PER_MINUTE }
-        : undefined,
+    rateLimit: rateLimitSettings({
+      perMinute: config.RATE_LIMIT_PER_MINUTE,
+      store: () => rateLimitStoreOf(config),
+    }),
     corsOrigins: config.CORS_ORIGINS,
   })
 }

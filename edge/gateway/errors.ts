@@ -5,7 +5,7 @@
  * service behind it.
  */
 import { TRPCError } from '@trpc/server'
-import { ApiError } from '../errors/index.ts'
+import { ApiError, dependencyOutage } from '../errors/index.ts'
 
 type TrpcCode = TRPCError['code']
 
@@ -31,8 +31,12 @@ export function trpcCodeOf(status: number): TrpcCode {
   return BY_STATUS[status] ?? (status >= 500 ? 'BAD_GATEWAY' : 'BAD_REQUEST')
 }
 
-/** Rethrows an edge `ApiError` as the matching `TRPCError`; anything else as it is. */
+/**
+ * Rethrows an edge `ApiError` (or a `DependencyUnavailableError`, as its 503)
+ * as the matching `TRPCError`; anything else as it is.
+ */
 export function asTrpcError(err: unknown): unknown {
-  if (!(err instanceof ApiError)) return err
-  return new TRPCError({ code: trpcCodeOf(err.status), message: err.message, cause: err })
+  const api = err instanceof ApiError ? err : dependencyOutage(err)
+  if (!api) return err
+  return new TRPCError({ code: trpcCodeOf(api.status), message: api.message, cause: api })
 }

@@ -1,6 +1,13 @@
 /** @module Per-key (or per-address) rate limits in a shared store, failing open. */
 export { clientIp } from './client-ip.ts'
 export { type MemoryRateLimitStoreOptions, memoryRateLimitStore } from './memory-store.ts'
+export {
+  mountRateLimit,
+  type RateLimitContext,
+  type RateLimitSettings,
+  type RateLimitSettingsInput,
+  rateLimitSettings,
+} from './mount.ts'
 export { DEFAULT_RATE_LIMIT_PER_MINUTE, type RateLimitOptions, rateLimit } from './rate-limit.ts'
 export {
   FIXED_WINDOW_LUA,

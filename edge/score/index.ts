@@ -10,7 +10,6 @@ export {
   type CacheTier,
   type CountCacheRequest,
   createScoreService,
-  DB_RETRY_AFTER_SECONDS,
   type ScoreLookup,
   type ScoreResult,
   type ScoreService,

@@ -4,8 +4,8 @@
  * `X-Cache` (HIT, MISS, BYPASS), `X-Cache-Tier` on hits, and `Cache-Control`.
  */
 import type { Hono } from 'hono'
+import { SCORE_ERRORS, scoreContract } from '../contracts/score.ts'
 import { validate } from '../validation/index.ts'
-import { scoreQuerySchema } from './query.ts'
 import type { ScoreService } from './service.ts'
 
 /** Adds `GET /score` to `app`. */
@@ -15,9 +15,9 @@ export function scoreRoute(app: Hono, service: ScoreService): void {
     // schema refuses; Hono's query() would keep the raw "%FF" instead.
     const params = new URL(c.req.url).searchParams
     const query = validate(
-      scoreQuerySchema,
+      scoreContract.query,
       { topic: params.get('topic') ?? undefined, product: params.get('product') ?? undefined },
-      'invalid_query',
+      SCORE_ERRORS.invalidQuery,
     )
     const lookup = await service.get(query)
     c.header('X-Cache', lookup.status)

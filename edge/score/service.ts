@@ -7,7 +7,7 @@
  */
 import { type KeyValueCache, L1Cache, SingleFlight, withTimeout } from '../cache/index.ts'
 import type { SqlClient } from '../db/types.ts'
-import { ApiError } from '../errors/index.ts'
+import { DependencyUnavailableError } from '../errors/index.ts'
 import { scoreKey } from './key.ts'
 import { computeScore, type ScoreComponents } from './model.ts'
 import type { ScoreQuery } from './query.ts'
@@ -67,9 +67,6 @@ export interface ScoreServiceOptions {
 /** What L1 keeps: the result, its JSON and (with `etagOf`) its tag; Redis keeps the JSON. */
 type Cached = { result: ScoreResult; body: string; etag?: string }
 
-/** Seconds a client should wait after a database failure. */
-export const DB_RETRY_AFTER_SECONDS = 5
-
 /** Creates the score service. */
 export function createScoreService(options: ScoreServiceOptions) {
   const { db, cache, ttlSeconds } = options
@@ -97,14 +94,11 @@ export function createScoreService(options: ScoreServiceOptions) {
       ])
     } catch (err) {
       onError(err, 'database')
-      throw new ApiError(
-        503,
-        'database_unavailable',
+      // The error handler (and the gateway's asTrpcError) answer the one 503.
+      throw new DependencyUnavailableError(
+        'database',
         'The score database is unavailable; retry later',
-        undefined,
-        {
-          'Retry-After': String(DB_RETRY_AFTER_SECONDS),
-        },
+        { cause: err },
       )
     }
     const row = rows[0]

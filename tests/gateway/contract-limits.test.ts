@@ -14,14 +14,20 @@ import { createCoreApp } from '../../core/http/app.ts'
 import { createSignalProcessor } from '../../core/ingestion/processor.ts'
 import { signalRoutes } from '../../core/ingestion/routes.ts'
 import { mockupRoutes } from '../../core/mockups/routes.ts'
+import { experimentRoutes } from '../../core/optimization/routes.ts'
 import { mockupJobSchema, signalIngestionJobSchema } from '../../core/platform/queue/index.ts'
 import { createFsMockupStorage } from '../../core/platform/storage/index.ts'
 import { parseApiKeys } from '../../edge/auth/index.ts'
 import type { MockupJob } from '../../edge/contracts/mockups.ts'
 import type { SignalIngestionJob } from '../../edge/contracts/signals.ts'
+import type { SqlClient } from '../../edge/db/types.ts'
 import { createCoreClient } from '../../edge/gateway/core-client.ts'
+import { analyticsRouter } from '../../edge/gateway/procedures/analytics.ts'
+import { benchmarksRouter } from '../../edge/gateway/procedures/benchmarks.ts'
 import { mockupsRouter } from '../../edge/gateway/procedures/mockups.ts'
+import { scoreRouter } from '../../edge/gateway/procedures/score.ts'
 import { signalsRouter } from '../../edge/gateway/procedures/signals.ts'
+import type { ScoreService } from '../../edge/score/service.ts'
 import { type MockupProcessorDeps, mockupProcessor } from '../../gpu-worker/worker/processor.ts'
 import { memoryLogger } from '../support/logs.ts'
 
@@ -35,6 +41,40 @@ vi.mock('../../edge/contracts/signals.ts', async (importOriginal) => {
   const limits = { ...real.SIGNAL_LIMITS, maxPerBatch: 3 }
   return { ...real, SIGNAL_LIMITS: limits, signalContract: real.createSignalContract(limits) }
 })
+// Rebuilds a contract module's limits and contract (the other exports stay real).
+const { relimit } = vi.hoisted(() => ({
+  relimit: async (
+    original: () => Promise<Record<string, unknown>>,
+    [limitsName, contractName, createName]: [string, string, string],
+    changes: object,
+  ) => {
+    const real = await original()
+    const limits = { ...(real[limitsName] as object), ...changes }
+    const contract = (real[createName] as (l: object) => Record<string, unknown>)(limits)
+    return { ...real, [limitsName]: limits, [contractName]: contract }
+  },
+}))
+vi.mock('../../edge/contracts/score.ts', async (original) => {
+  const names: [string, string, string] = ['SCORE_LIMITS', 'scoreContract', 'createScoreContract']
+  const mod = await relimit(original, names, { maxTopicLength: 12 })
+  const { query } = mod.scoreContract as { query: unknown }
+  return { ...mod, MAX_TOPIC_LENGTH: 12, scoreQuerySchema: query }
+})
+vi.mock('../../edge/contracts/experiments.ts', (original) =>
+  relimit(original, ['EXPERIMENT_LIMITS', 'experimentContract', 'createExperimentContract'], {
+    maxMetricsPerRequest: 2,
+  }),
+)
+vi.mock('../../edge/contracts/analytics.ts', (original) =>
+  relimit(original, ['ANALYTICS_LIMITS', 'analyticsContract', 'createAnalyticsContract'], {
+    maxPageSize: 5,
+  }),
+)
+vi.mock('../../edge/contracts/benchmarks.ts', (original) =>
+  relimit(original, ['BENCHMARK_LIMITS', 'benchmarkContract', 'createBenchmarkContract'], {
+    maxPageSize: 5,
+  }),
+)
 
 const SECRET = 'contract-secret-0123456789'
 const AUTH = { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' }
@@ -51,10 +91,18 @@ const core = createCoreApp({
       storage: createFsMockupStorage({ root: '.data/contract-limits-test' }),
     }),
     signalRoutes({ queue: undefined }),
+    experimentRoutes({ store: undefined }),
   ],
 })
 const post = (path: string, body: unknown) =>
   core.request(path, { method: 'POST', headers: AUTH, body: JSON.stringify(body) })
+
+/** What a keyed gateway call carries. */
+const gatewayContext = {
+  apiKeyName: 'ci',
+  authorization: `Bearer ${SECRET}`,
+  signal: new AbortController().signal,
+}
 
 /** The gateway's procedures over a core that accepts anything; `calls` counts what reached it. */
 function gateway() {
@@ -74,15 +122,12 @@ function gateway() {
       )
     },
   })
-  const ctx = {
-    apiKeyName: 'ci',
-    authorization: `Bearer ${SECRET}`,
-    signal: new AbortController().signal,
-  }
+  const ctx = gatewayContext
   return {
     calls,
     mockups: mockupsRouter(client).createCaller(ctx),
     signals: signalsRouter(client).createCaller(ctx),
+    analytics: analyticsRouter(client).createCaller(ctx),
   }
 }
 
@@ -179,5 +224,57 @@ describe('A signal limit changed in the contract', () => {
     await expect(process({ data: job } as Job<SignalIngestionJob>)).rejects.toMatchObject({
       name: 'UnrecoverableError',
     })
+  })
+})
+
+describe('A score, experiment, analytics and benchmark limit changed in its contract', () => {
+  it('Should change score.get and the topic of POST /signals, which follow the score contract', async () => {
+    const looked: unknown[] = []
+    // Never reached by a refused query; a passing one would read the database.
+    const service = {
+      get: async (query: unknown) => {
+        looked.push(query)
+        throw new Error('not reached')
+      },
+    } as unknown as ScoreService
+    const score = scoreRouter(service).createCaller(gatewayContext)
+    expect(codeOf(await score.get({ topic: 'x'.repeat(13) }).catch((e) => e))).toBe('BAD_REQUEST')
+    expect(looked).toEqual([])
+    const over = await post('/signals', { signals: [{ ...signal(1), topic: 'x'.repeat(13) }] })
+    expect(over.status).toBe(400)
+    expect(await over.json()).toMatchObject({
+      error: { details: { field: 'signals.0.topic' } },
+    })
+  })
+
+  it('Should change core’s POST /experiments/:id/metrics', async () => {
+    const metric = (i: number) => ({ name: 'clicks', value: i, tags: { variant: 'a' } })
+    const over = await post('/experiments/exp-1/metrics', { metrics: [1, 2, 3].map(metric) })
+    expect(over.status).toBe(413)
+    expect(await over.json()).toMatchObject({ error: { code: 'too_many_metrics' } })
+    // Within the new limit validation passes and the missing store answers.
+    const ok = await post('/experiments/exp-1/metrics', { metrics: [1, 2].map(metric) })
+    expect(ok.status).toBe(503)
+  })
+
+  it('Should change analytics.topDesigns, which then never calls core', async () => {
+    const { analytics, calls } = gateway()
+    expect(codeOf(await analytics.topDesigns({ limit: 6 }).catch((e) => e))).toBe('BAD_REQUEST')
+    expect(calls).toEqual([])
+  })
+
+  it('Should change benchmarks.history, which then never reads the database', async () => {
+    const queries: string[] = []
+    const db = {
+      query: async (sql: string) => {
+        queries.push(sql)
+        return []
+      },
+    } as unknown as SqlClient
+    const benchmarks = benchmarksRouter(db).createCaller(gatewayContext)
+    expect(codeOf(await benchmarks.history({ limit: 6 }).catch((e) => e))).toBe('BAD_REQUEST')
+    expect(queries).toEqual([])
+    expect(await benchmarks.history({ limit: 5 })).toEqual({ items: [], nextCursor: null })
+    expect(queries).toHaveLength(1)
   })
 })

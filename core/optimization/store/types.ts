@@ -5,8 +5,10 @@
  * by URL.
  */
 
-/** Tag keys: short identifiers, so they are safe inside JSON paths. */
-export const TAG_KEY = /^[a-z0-9_]{1,64}$/
+import { TAG_KEY } from '../../../edge/contracts/experiments.ts'
+
+/** Tag keys: short identifiers, so they are safe inside JSON paths (the experiment contract's). */
+export { TAG_KEY }
 
 /** One metric sample. Tags are string to string (`variant: "b"`). */
 export interface MetricRow {

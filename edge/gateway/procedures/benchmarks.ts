@@ -5,38 +5,17 @@
  * edge `SqlClient`. Public: the figures are the platform's own timings.
  */
 import { TRPCError } from '@trpc/server'
-import { z } from 'zod'
+import { type BenchmarkRun, benchmarkContract } from '../../contracts/benchmarks.ts'
 import type { SqlClient } from '../../db/types.ts'
-import { encodeKeysetCursor, keysetCursor } from '../../validation/keyset-cursor.ts'
+import { encodeKeysetCursor } from '../../validation/keyset-cursor.ts'
 import { publicProcedure, router } from '../trpc.ts'
 import { BENCHMARK_HISTORY_SQL, type BenchmarkRow } from './benchmarks-sql.ts'
 
-const percentiles = z.object({ p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number() })
-
 /** One benchmark run. */
-export const benchmarkRunSchema = z.object({
-  id: z.number(),
-  ranAt: z.string(),
-  runs: z.number(),
-  target: z.string(),
-  runtime: z.string(),
-  gitCommit: z.string().nullable(),
-  speedup: z.number(),
-  uncached: percentiles.extend({ totalS: z.number() }),
-  cached: percentiles.extend({ totalS: z.number() }),
-  l1: percentiles.extend({ totalS: z.number() }).nullable(),
-})
+export const benchmarkRunSchema = benchmarkContract.run
 
 /** `benchmarks.history` output. */
-export const benchmarkHistoryOutput = z.object({
-  items: z.array(benchmarkRunSchema),
-  nextCursor: z.string().nullable(),
-})
-
-/** An opaque keyset cursor of `[ranAt, id]`. */
-const cursorSchema = keysetCursor((key) => !Number.isNaN(Date.parse(key))).transform(
-  ({ key, id }) => ({ ranAt: key, id }),
-)
+export const benchmarkHistoryOutput = benchmarkContract.history
 
 const iso = (value: Date | string) => new Date(value).toISOString()
 const l1Of = (row: BenchmarkRow) =>
@@ -47,7 +26,7 @@ const l1Of = (row: BenchmarkRow) =>
     ? null
     : { totalS: row.l1_total_s, p50Ms: row.l1_p50_ms, p95Ms: row.l1_p95_ms, p99Ms: row.l1_p99_ms }
 
-function toRun(row: BenchmarkRow): z.infer<typeof benchmarkRunSchema> {
+function toRun(row: BenchmarkRow): BenchmarkRun {
   return {
     id: Number(row.id),
     ranAt: iso(row.ran_at),
@@ -76,14 +55,7 @@ function toRun(row: BenchmarkRow): z.infer<typeof benchmarkRunSchema> {
 export function benchmarksRouter(db: SqlClient) {
   return router({
     history: publicProcedure
-      .input(
-        z
-          .object({
-            limit: z.number().int().min(1).max(100).default(20),
-            cursor: cursorSchema.optional(),
-          })
-          .default({ limit: 20 }),
-      )
+      .input(benchmarkContract.historyInput)
       .output(benchmarkHistoryOutput)
       .query(async ({ input }) => {
         let rows: BenchmarkRow[]

@@ -5,31 +5,19 @@
  * the serialised answer is `{"result":{"data":<the cached JSON>}}` byte for
  * byte, which is what the validator cache's tag is the hash of.
  */
-import { z } from 'zod'
-import { scoreQuerySchema } from '../../score/query.ts'
+import { scoreContract } from '../../contracts/score.ts'
 import type { ScoreService } from '../../score/service.ts'
 import { asTrpcError } from '../errors.ts'
 import { publicProcedure, router } from '../trpc.ts'
 
 /** A score, as `score.get` returns it. */
-export const scoreOutputSchema = z.object({
-  topic: z.string(),
-  product: z.string().nullable(),
-  score: z.number(),
-  components: z.object({
-    momentum: z.number(),
-    volume: z.number(),
-    diversity: z.number(),
-    recency: z.number(),
-  }),
-  computedAt: z.string(),
-})
+export const scoreOutputSchema = scoreContract.result
 
 /** The `score` procedures over `score`. */
 export function scoreRouter(score: ScoreService) {
   return router({
     get: publicProcedure
-      .input(scoreQuerySchema)
+      .input(scoreContract.query)
       .output(scoreOutputSchema)
       .query(async ({ input }) => {
         try {
