@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import type { Hono } from 'hono'
 import { expect } from 'vitest'
+import { z } from 'zod'
 
 /** One generated request, relative to an app. */
 export interface FuzzRequest {
@@ -120,7 +121,7 @@ export function headers(validAuthorization: string): fc.Arbitrary<Record<string,
 const deepJson = fc
   .tuple(fc.integer({ min: 100, max: 50_000 }), fc.boolean())
   .map(([depth, array]) =>
-    array ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+    array ? '['.repeat(depth) + ']'.repeat(depth) : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
   )
 
 /** Bodies: `valid` (mostly valid shapes, for the success paths) mixed with hostile ones. */
@@ -157,14 +158,155 @@ export function mixed<T extends Record<string, fc.Arbitrary<unknown>>>(fields: T
   return fc.record(entries, { requiredKeys: [] })
 }
 
-/** What an answer may look like on /trpc: an ApiError (middleware) or tRPC's envelope(s). */
-type Envelope = { error?: { code?: unknown; message?: unknown; data?: { code?: unknown } } }
+/** A documented success: its status and its body's schema, or the type of a body that is not JSON. */
+export type Success =
+  | { status: number; schema: z.ZodType }
+  | { status: number; contentType: RegExp }
+
+/** One documented route: method, path pattern (the whole pathname) and its success. */
+export type Route = readonly [method: string, path: RegExp, success: Success]
+
+/**
+ * What a fuzzed app promises: `json` routes answer a documented {@link Route}
+ * success or the ApiError shape; `trpc` answers tRPC envelopes whose results
+ * match each procedure's output schema.
+ */
+export type Expected =
+  | { kind: 'json'; routes: readonly Route[] }
+  | { kind: 'trpc'; outputs: Readonly<Record<string, z.ZodType>> }
+
+/** The body of every 4xx on the HTTP routes (edge/errors `ErrorBody`, edge/validation `InvalidDetails`). */
+const apiError = z.object({
+  error: z.object({
+    code: z.string().min(1),
+    message: z.string().min(1),
+    details: z
+      .object({
+        field: z.string().min(1).optional(),
+        issues: z
+          .array(z.object({ field: z.string(), message: z.string() }))
+          .min(2)
+          .optional(),
+      })
+      .optional(),
+  }),
+})
+
+/** A tRPC error envelope (its JSON-RPC code is a number; ours, from middleware, a string). */
+const trpcError = z.object({
+  error: z.object({
+    message: z.string(),
+    code: z.union([z.number(), z.string()]),
+    data: z.object({ code: z.string(), httpStatus: z.number() }).optional(),
+  }),
+})
+
+/** Fails with `where` and the issues unless `value` matches `schema`. */
+function expectShape(schema: z.ZodType, value: unknown, where: string): void {
+  const result = schema.safeParse(value)
+  expect(result.error ? z.prettifyError(result.error) : '', where).toBe('')
+}
+
+/** The pathname `req` reaches (`..` and `%2e%2e` resolved, as the URL parser does). */
+function pathnameOf(req: FuzzRequest): string {
+  return new URL(req.path, 'http://localhost').pathname
+}
+
+/** `decodeURIComponent`, or the text as it is when it is malformed. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** Checks a JSON route's answer: a documented success, or the ApiError shape (a 400 with `details.field`). */
+function checkJson(
+  res: Response,
+  text: string,
+  req: FuzzRequest,
+  routes: readonly Route[],
+  where: string,
+) {
+  const type = res.headers.get('Content-Type') ?? ''
+  if (res.status >= 400) {
+    expect(type, where).toMatch(/json/)
+    const body = JSON.parse(text) as z.infer<typeof apiError>
+    expectShape(apiError, body, where)
+    if (res.status === 400) expect(typeof body.error.details?.field, where).toBe('string')
+    return
+  }
+  const path = pathnameOf(req)
+  const route = routes.find(([method, pattern]) => method === req.method && pattern.test(path))
+  expect(route && `${route[0]} ${route[1]}`, `${where}: a success no route documents`).toBeTruthy()
+  const success = (route as Route)[2]
+  expect(res.status, where).toBe(success.status)
+  if ('contentType' in success) expect(type, where).toMatch(success.contentType)
+  else {
+    expect(type, where).toMatch(/json/)
+    expectShape(success.schema, JSON.parse(text), where)
+  }
+}
+
+/** Checks a tRPC answer: each envelope an error or its procedure's output, in tRPC's result shape. */
+function checkTrpc(
+  res: Response,
+  text: string,
+  req: FuzzRequest,
+  outputs: Readonly<Record<string, z.ZodType>>,
+  where: string,
+) {
+  const type = res.headers.get('Content-Type') ?? ''
+  // A success of another kind: the console's HTML page at a path like /trpc/.. = /.
+  if (res.status < 400 && !type.includes('json')) {
+    expect(pathnameOf(req).startsWith('/trpc/'), where).toBe(false)
+    return
+  }
+  expect(type, where).toMatch(/json/)
+  if (req.headers['trpc-accept'] === 'application/jsonl' && res.status < 400) {
+    // A streamed batch: one JSON document per line.
+    for (const line of text.split('\n')) if (line.trim()) JSON.parse(line)
+    return
+  }
+  const parsed = JSON.parse(text) as unknown
+  const url = new URL(req.path, 'http://localhost')
+  const batch = url.searchParams.get('batch') === '1'
+  const procedures = safeDecode(url.pathname.slice('/trpc/'.length)).split(',')
+  if (res.status >= 400 && !batch) {
+    expectShape(z.union([trpcError, apiError]), parsed, where)
+    return
+  }
+  if (!batch) {
+    expect(res.status, where).toBe(200)
+    const output = outputs[procedures[0] ?? '']
+    expect(output, `${where}: a success of no known procedure`).toBeDefined()
+    expectShape(z.object({ result: z.object({ data: output as z.ZodType }) }), parsed, where)
+    return
+  }
+  if (!Array.isArray(parsed)) {
+    // Refused as a whole (middleware or a malformed batch).
+    expect(res.status, where).toBeGreaterThanOrEqual(400)
+    expectShape(z.union([trpcError, apiError]), parsed, where)
+    return
+  }
+  expect(parsed.length, where).toBe(procedures.length)
+  const failed = parsed.filter((envelope) => 'error' in (envelope ?? {})).length
+  // All results: 200; some errors: 207; all errors: their common status (or 207 when they differ).
+  if (failed === 0) expect(res.status, where).toBe(200)
+  else if (failed < parsed.length) expect(res.status, where).toBe(207)
+  parsed.forEach((envelope, i) => {
+    const output = outputs[procedures[i] ?? '']
+    const result = output ? z.object({ result: z.object({ data: output }) }) : z.never()
+    expectShape(z.union([trpcError, result]), envelope, `${where} [${i}] ${procedures[i]}`)
+  })
+}
 
 /** Sends `req` to `app` with a deadline; fails the property on a hang, a 5xx or a bad shape. */
 export async function checkAnswer(
   app: Hono,
   req: FuzzRequest,
-  kind: 'json' | 'trpc',
+  expected: Expected,
   timeoutMs = 10_000,
 ): Promise<Response> {
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -189,32 +331,13 @@ export async function checkAnswer(
   const text = await res.text()
   const where = `${req.method} ${req.path.slice(0, 200)} -> ${res.status} ${text.slice(0, 300)}`
   expect(res.status, where).toBeLessThan(500)
-  if (res.status === 304 || req.method === 'HEAD') return res
-  const type = res.headers.get('Content-Type') ?? ''
-  // A success of another kind (an image, the console's HTML page at a path like /trpc/.. = /).
-  if (res.status < 400 && !type.includes('json')) return res
-  expect(type, where).toMatch(/json/)
-  if (kind === 'trpc' && req.headers['trpc-accept'] === 'application/jsonl' && res.status < 400) {
-    // A streamed batch: one JSON document per line.
-    for (const line of text.split('\n')) if (line.trim()) JSON.parse(line)
+  if (res.status === 304) {
+    expect(text, where).toBe('')
     return res
   }
-  const parsed = JSON.parse(text) as Envelope | Envelope[]
-  if (res.status < 400 && kind === 'json') return res
-  if (kind === 'json') {
-    const error = (parsed as Envelope).error
-    expect(typeof error?.code, where).toBe('string')
-    expect(typeof error?.message, where).toBe('string')
-    return res
-  }
-  // tRPC: each envelope that is an error names a tRPC code (or is our ApiError shape).
-  for (const envelope of Array.isArray(parsed) ? parsed : [parsed]) {
-    const error = envelope.error
-    if (!error) continue
-    expect(typeof error.message, where).toBe('string')
-    const code = typeof error.code === 'string' ? error.code : error.data?.code
-    expect(typeof code, where).toBe('string')
-  }
+  if (req.method === 'HEAD') return res
+  if (expected.kind === 'json') checkJson(res, text, req, expected.routes, where)
+  else checkTrpc(res, text, req, expected.outputs, where)
   return res
 }
 
@@ -225,11 +348,11 @@ export const RUNS = { numRuns: 1000 } as const
 export async function fuzz(
   app: Hono,
   requests: fc.Arbitrary<FuzzRequest>,
-  kind: 'json' | 'trpc',
+  expected: Expected,
 ): Promise<void> {
   await fc.assert(
     fc.asyncProperty(requests, async (req) => {
-      await checkAnswer(app, req, kind)
+      await checkAnswer(app, req, expected)
     }),
     RUNS,
   )
@@ -259,7 +382,17 @@ export function request(
       method,
       path,
       query,
-      headers: headers(validAuthorization),
+      // A quarter are well formed, so valid inputs reach the success paths and their checks.
+      headers: fc.oneof(
+        { weight: 3, arbitrary: headers(validAuthorization) },
+        {
+          weight: 1,
+          arbitrary: fc.constant({
+            'Content-Type': 'application/json',
+            Authorization: validAuthorization,
+          }),
+        },
+      ),
       body: body(validBody),
     })
     .map(({ method, path, query, headers, body }) => ({

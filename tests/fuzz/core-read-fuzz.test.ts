@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { AUTH, type FullStack, startFullStack } from '../access/stack.ts'
 import { memoryLogger } from '../support/logs.ts'
 import { encode, fuzz, nastyString, queryString, request, segment } from './arbitraries.ts'
+import { READ_ROUTES } from './schemas.ts'
 
 let stack: FullStack
 const methods = fc.constantFrom('GET', 'GET', 'GET', 'POST', 'HEAD')
@@ -55,27 +56,27 @@ describe('Bad input on core read routes', () => {
 
   it('Should answer /analytics/designs/:id/summary with a 4xx JSON error or a summary', async () => {
     const path = design().map((id) => `/analytics/designs/${id}/summary`)
-    await fuzz(stack.core, request(methods, path, analyticsQuery, AUTH), 'json')
+    await fuzz(stack.core, request(methods, path, analyticsQuery, AUTH), READ_ROUTES)
   })
 
   it('Should answer /analytics/top with a 4xx JSON error or a page', async () => {
     await fuzz(
       stack.core,
       request(methods, fc.constant('/analytics/top'), analyticsQuery, AUTH),
-      'json',
+      READ_ROUTES,
     )
   })
 
   it('Should answer /analytics/designs/:id/timeseries with a 4xx JSON error or points', async () => {
     const path = design().map((id) => `/analytics/designs/${id}/timeseries`)
-    await fuzz(stack.core, request(methods, path, analyticsQuery, AUTH), 'json')
+    await fuzz(stack.core, request(methods, path, analyticsQuery, AUTH), READ_ROUTES)
   })
 
   it('Should answer /analytics/latency with a 4xx JSON error or a report', async () => {
     await fuzz(
       stack.core,
       request(methods, fc.constant('/analytics/latency'), analyticsQuery, AUTH),
-      'json',
+      READ_ROUTES,
     )
   })
 })

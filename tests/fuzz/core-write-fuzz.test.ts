@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { AUTH, type FullStack, startFullStack } from '../access/stack.ts'
 import { memoryLogger } from '../support/logs.ts'
 import { encode, fuzz, mixed, nastyString, queryString, request, segment } from './arbitraries.ts'
+import { WRITE_ROUTES } from './schemas.ts'
 
 let stack: FullStack
 const methods = fc.constantFrom('GET', 'POST', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS')
@@ -17,6 +18,9 @@ const isoDate = fc
   .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
   .map((d) => d.toISOString())
 
+const pastDate = fc
+  .date({ min: new Date('2025-01-01'), max: new Date('2026-01-01'), noInvalidDate: true })
+  .map((d) => d.toISOString())
 beforeAll(async () => {
   stack = await startFullStack('fuzz_core_write', { logger: memoryLogger() })
 })
@@ -35,14 +39,22 @@ describe('Bad input on core write routes', () => {
       value: fc.double(),
       observedAt: isoDate,
     })
+    const valid = fc.record({
+      topic: fc.constantFrom('fuzz owls', 'Retro Cats'),
+      source: fc.constantFrom('etsy', 'reddit'),
+      metric: fc.constantFrom('sales', 'saves'),
+      value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      observedAt: pastDate,
+    })
     const batch = fc.oneof(
       fc.record({ signals: fc.array(signal, { maxLength: 5 }) }),
+      fc.record({ signals: fc.array(valid, { minLength: 1, maxLength: 5 }) }),
       fc.array(signal, { maxLength: 3 }),
     )
     await fuzz(
       stack.core,
       request(methods, fc.constant('/signals'), queryString(['x']), AUTH, batch),
-      'json',
+      WRITE_ROUTES,
     )
   })
 
@@ -65,13 +77,35 @@ describe('Bad input on core write routes', () => {
         path,
         queryString(['name', 'from', 'to']),
         AUTH,
-        fc.oneof(fc.record({ metrics: fc.array(metric, { maxLength: 4 }) }), fc.array(metric)),
+        fc.oneof(
+          fc.record({ metrics: fc.array(metric, { maxLength: 4 }) }),
+          fc.array(metric),
+          fc.record({
+            metrics: fc.array(
+              fc.record({
+                name: fc.constantFrom('conversion', 'latency_ms'),
+                value: fc.integer({ min: 0, max: 1000 }),
+                tags: fc.record({ variant: fc.constantFrom('a', 'b') }),
+              }),
+              { minLength: 1, maxLength: 4 },
+            ),
+          }),
+        ),
       ),
-      'json',
+      WRITE_ROUTES,
     )
   })
 
   it('Should answer the mock-up routes with a 4xx JSON error or a success', async () => {
+    const valid = fc.record(
+      {
+        prompt: fc.constantFrom('shirt design', 'owl on a mug'),
+        product: fc.constantFrom('mug', 'shirt', 'poster'),
+        steps: fc.integer({ min: 1, max: 50 }),
+        width: fc.constantFrom(64, 512),
+      },
+      { requiredKeys: ['prompt', 'product'] },
+    )
     const create = mixed({
       prompt: fc.string({ minLength: 1, maxLength: 50 }),
       product: fc.constantFrom('mug', 'shirt', 'poster'),
@@ -90,8 +124,8 @@ describe('Bad input on core write routes', () => {
     )
     await fuzz(
       stack.core,
-      request(methods, path, queryString(['limit', 'cursor']), AUTH, create),
-      'json',
+      request(methods, path, queryString(['limit', 'cursor']), AUTH, fc.oneof(create, valid)),
+      WRITE_ROUTES,
     )
   })
 
@@ -100,6 +134,6 @@ describe('Bad input on core write routes', () => {
       segment('1', 'abc:def', 'x'.repeat(129)).map((id) => `/signals/jobs/${id}`),
       nastyString.map((s) => `/${encode(s).slice(0, 200)}`),
     )
-    await fuzz(stack.core, request(methods, path, queryString(['a']), AUTH), 'json')
+    await fuzz(stack.core, request(methods, path, queryString(['a']), AUTH), WRITE_ROUTES)
   })
 })

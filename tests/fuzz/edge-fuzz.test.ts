@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { AUTH, type FullStack, startFullStack } from '../access/stack.ts'
 import { memoryLogger } from '../support/logs.ts'
 import { encode, fuzz, mixed, nastyString, queryString, request } from './arbitraries.ts'
+import { SCORE_ROUTE, TRPC } from './schemas.ts'
 
 let stack: FullStack
 const PROCEDURES = [
@@ -50,6 +51,27 @@ const input = fc.oneof(
     ),
   }),
   fc.jsonValue({ maxDepth: 3 }),
+  // Inputs valid for one procedure or another, so results are seen and checked.
+  fc.constantFrom(
+    {},
+    { topic: 'fuzz owls' },
+    { topic: 'fuzz owls', product: 'mug' },
+    { id: 1 },
+    { id: 2, bucket: 'day' },
+    { limit: 5 },
+    { prompt: 'owl on a mug', product: 'mug' },
+    {
+      signals: [
+        {
+          topic: 'fuzz owls',
+          source: 'etsy',
+          metric: 'sales',
+          value: 1,
+          observedAt: '2026-01-01T00:00:00Z',
+        },
+      ],
+    },
+  ),
 )
 
 beforeAll(async () => {
@@ -72,7 +94,7 @@ describe('Bad input on the edge', () => {
         .map(([t, p]) => `topic=${encode(t)}&product=${encode(p)}`),
     )
     const methods = fc.constantFrom('GET', 'GET', 'GET', 'POST', 'HEAD', 'OPTIONS')
-    await fuzz(stack.edge, request(methods, fc.constant('/score'), query, AUTH), 'json')
+    await fuzz(stack.edge, request(methods, fc.constant('/score'), query, AUTH), SCORE_ROUTE)
   })
 
   it('Should answer single tRPC calls with an error envelope or a result', async () => {
@@ -94,7 +116,7 @@ describe('Bad input on the edge', () => {
         AUTH,
         input,
       ),
-      'trpc',
+      TRPC,
     )
   })
 
@@ -116,6 +138,6 @@ describe('Bad input on the edge', () => {
           ? { ...base, path: `${path}&input=${encode(json)}` }
           : { ...base, path, body: fc.sample(fc.constant(json), 1)[0] ?? json }
       })
-    await fuzz(stack.edge, requests, 'trpc')
+    await fuzz(stack.edge, requests, TRPC)
   })
 })
