@@ -190,16 +190,12 @@ describe('mock-up API', () => {
       images: { png: `/mockups/${id}/image.png`, webp: `/mockups/${id}/image.webp` },
     })
     const timings = done.timings as Record<string, number>
-    for (const stage of [
-      'tokenize',
-      'text_encoder',
-      'unet',
-      'vae',
-      'composite',
-      'encode',
-      'total',
-    ]) {
-      expect(timings[stage]).toBeGreaterThanOrEqual(0)
+    // Tokenizing a short prompt can round to 0.00 ms; every other stage runs a model or sharp.
+    expect(timings.tokenize).toBeGreaterThanOrEqual(0)
+    for (const stage of ['text_encoder', 'unet', 'vae', 'composite', 'encode', 'total']) {
+      // Each took real time, and none more than the whole.
+      expect(timings[stage]).toBeGreaterThan(0)
+      expect(timings[stage]).toBeLessThanOrEqual(timings.total as number)
     }
 
     const png = await app.request(`/mockups/${id}/image.png`)
