@@ -4,10 +4,11 @@
  * `score_benchmarks` table), newest first, a page at a time, read through the
  * edge `SqlClient`. Public: the figures are the platform's own timings.
  */
-import { TRPCError } from '@trpc/server'
 import { type BenchmarkRun, benchmarkContract } from '../../contracts/benchmarks.ts'
 import type { SqlClient } from '../../db/types.ts'
+import { DependencyUnavailableError } from '../../errors/index.ts'
 import { encodeKeysetCursor } from '../../validation/keyset-cursor.ts'
+import { asTrpcError } from '../errors.ts'
 import { publicProcedure, router } from '../trpc.ts'
 import { BENCHMARK_HISTORY_SQL, type BenchmarkRow } from './benchmarks-sql.ts'
 
@@ -66,11 +67,13 @@ export function benchmarksRouter(db: SqlClient) {
             input.limit + 1,
           ])
         } catch (cause) {
-          throw new TRPCError({
-            code: 'SERVICE_UNAVAILABLE',
-            message: 'The benchmark database is unavailable; retry later',
-            cause,
-          })
+          throw asTrpcError(
+            new DependencyUnavailableError(
+              'database',
+              'The benchmark database is unavailable; retry later',
+              { cause },
+            ),
+          )
         }
         const page = rows.slice(0, input.limit)
         const last = page.at(-1)
