@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   resolvePostgres,
   resolveRedis,
+  startPrivatePostgres,
   startPrivateRedis,
 } from '../../scripts/dev/embedded/index.ts'
 import { testDatabaseUrl } from '../support/env.ts'
@@ -41,15 +42,28 @@ describe('embedded servers', () => {
   })
 
   it.skipIf(process.getuid?.() !== 0)(
-    'Should say, as root, that the postgres user cannot enter a closed folder',
+    'Should, as root in a folder the postgres user cannot enter, keep the cluster under the temp folder',
     async () => {
       const closed = await mkdtemp(join(tmpdir(), 'embedded-closed-'))
+      let resolved: Awaited<ReturnType<typeof resolvePostgres>> | undefined
       try {
         await chmod(closed, 0o700)
-        await expect(resolvePostgres(undefined, closed)).rejects.toThrow(
-          /"postgres" user, who cannot enter .*embedded-closed-.*chmod o\+x/,
+        // Without a fallback, the error says how to open the folder.
+        await expect(
+          startPrivatePostgres({ dataDir: join(closed, '.data', 'pg') }),
+        ).rejects.toThrow(/"postgres" user, who cannot enter .*embedded-closed-.*chmod o\+x/)
+        resolved = await resolvePostgres(undefined, join(closed, '.data'))
+        expect(resolved.source).toMatch(
+          new RegExp(`^private cluster in ${join(tmpdir(), 'mockup-platform-pg')}/[0-9a-f]{12}$`),
         )
+        const client = new pg.Client(resolved.url)
+        await client.connect()
+        expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
+        await client.end()
       } finally {
+        await resolved?.stop()
+        const used = resolved?.source.replace('private cluster in ', '')
+        if (used) await rm(used, { recursive: true, force: true })
         await rm(closed, { recursive: true, force: true })
       }
     },
@@ -57,9 +71,15 @@ describe('embedded servers', () => {
 
   it('Should start a private Redis on a free port and stop it', async () => {
     const resolved = await resolveRedis(undefined, dir)
-    expect(resolved.source).toMatch(/^private redis-server on port \d+$/)
+    expect(resolved.source).toMatch(/^private redis-server on port \d+ \(append-only file in /)
     const redis = new Redis(resolved.url)
     expect(await redis.ping()).toBe('PONG')
+    // npm start's queues survive a restart, and nothing is evicted.
+    expect(await redis.config('GET', 'appendonly')).toEqual(['appendonly', 'yes'])
+    expect(await redis.config('GET', 'maxmemory-policy')).toEqual([
+      'maxmemory-policy',
+      'noeviction',
+    ])
     redis.disconnect()
     await resolved.stop()
     const gone = new Redis(resolved.url, { lazyConnect: true, retryStrategy: () => null })

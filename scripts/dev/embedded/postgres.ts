@@ -19,6 +19,8 @@ const run = promisify(execFile)
 export interface PrivatePostgres {
   url: string
   port: number
+  /** The cluster folder in use: `dataDir`, or `fallbackDataDir` when the server's user cannot reach it. */
+  dataDir: string
   stop: () => Promise<void>
 }
 
@@ -26,6 +28,12 @@ export interface PrivatePostgres {
 export interface PrivatePostgresOptions {
   /** Cluster folder; made with `initdb` on first use and reused after. */
   dataDir: string
+  /**
+   * Where the cluster goes instead when, as root, the `postgres` user cannot
+   * enter a folder above `dataDir` (a checkout in a mode-700 home). Unset:
+   * that is an error saying how to open the folder.
+   */
+  fallbackDataDir?: string
   /** @defaultValue a free port */
   port?: number
 }
@@ -60,19 +68,19 @@ async function unprivilegedUser(): Promise<{ uid: number; gid: number } | undefi
  * above the data folder; a clone in a private folder (mode 700, as mktemp
  * makes) would otherwise fail deep inside initdb with "Permission denied".
  */
-async function checkReachable(dataDir: string, user: { uid: number; gid: number }): Promise<void> {
-  const parent = dirname(dataDir)
-  const reachable = await run('test', ['-x', parent], user).then(
+function reachable(dataDir: string, user: { uid: number; gid: number }): Promise<boolean> {
+  return run('test', ['-x', dirname(dataDir)], user).then(
     () => true,
     () => false,
   )
-  if (!reachable) {
-    throw new Error(
-      `running as root, PostgreSQL runs as the "postgres" user, who cannot enter ${parent}: ` +
-        'a folder above it is closed to other users (mode 700, as mktemp makes). ' +
-        'Open it to them (chmod o+x on each such folder), work from another folder, or set DATABASE_URL',
-    )
-  }
+}
+
+function unreachableError(dataDir: string): Error {
+  return new Error(
+    `running as root, PostgreSQL runs as the "postgres" user, who cannot enter ${dirname(dataDir)}: ` +
+      'a folder above it is closed to other users (mode 700, as mktemp makes). ' +
+      'Open it to them (chmod o+x on each such folder), work from another folder, or set DATABASE_URL',
+  )
 }
 
 /** Creates (once) and starts a private cluster; resolves when it accepts connections. */
@@ -85,14 +93,17 @@ export async function startPrivatePostgres(
       'PostgreSQL binaries (initdb, postgres) not found on PATH or in /usr/lib/postgresql',
     )
   const user = await unprivilegedUser()
-  const dataDir = resolve(options.dataDir)
+  let dataDir = resolve(options.dataDir)
   // The parents stay world-traversable: the server may run as another user.
   await mkdir(dirname(dataDir), { recursive: true })
-  await mkdir(dataDir, { recursive: true, mode: 0o700 })
-  if (user) {
-    await checkReachable(dataDir, user)
-    await chown(dataDir, user.uid, user.gid)
+  if (user && !(await reachable(dataDir, user))) {
+    if (!options.fallbackDataDir) throw unreachableError(dataDir)
+    dataDir = resolve(options.fallbackDataDir)
+    await mkdir(dirname(dataDir), { recursive: true })
+    if (!(await reachable(dataDir, user))) throw unreachableError(dataDir)
   }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  if (user) await chown(dataDir, user.uid, user.gid)
   const initialised = await access(join(dataDir, 'PG_VERSION')).then(
     () => true,
     () => false,
@@ -140,7 +151,7 @@ export async function startPrivatePostgres(
   )
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   await waitUntil(server, () => canConnect(url), `postgres on port ${port}`, 30_000)
-  return { url, port, stop: () => server.stop() }
+  return { url, port, dataDir, stop: () => server.stop() }
 }
 
 async function canConnect(url: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 /**
  * @module
  * A private `redis-server` on a free port: for `npm start` when `REDIS_URL` is
- * unset, and for fault tests that stop Redis without touching the shared one.
+ * unset (with an append-only file), and for fault tests that stop Redis
+ * without touching the shared one.
  */
 import { mkdir } from 'node:fs/promises'
 import { Redis } from 'ioredis'
@@ -18,8 +19,14 @@ export interface PrivateRedis {
 
 /** Options of {@link startPrivateRedis}. */
 export interface PrivateRedisOptions {
-  /** Working directory (nothing is persisted). */
+  /** Working directory: the append-only file when `persist`. */
   dir: string
+  /**
+   * Keep an append-only file (fsync every second) in `dir`, as a queue Redis
+   * must; off for fault tests that want a Redis that forgets.
+   * @defaultValue false
+   */
+  persist?: boolean
   /** @defaultValue a free port */
   port?: number
 }
@@ -38,7 +45,12 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     '--save',
     '',
     '--appendonly',
-    'no',
+    options.persist ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
+    // BullMQ's requirement: an evicting policy would drop queue keys.
+    '--maxmemory-policy',
+    'noeviction',
     '--dir',
     options.dir,
   ])

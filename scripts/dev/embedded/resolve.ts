@@ -3,7 +3,9 @@
  * DESIGN.md "Embedded defaults": use the configured server, else start a
  * private one in `.data/`, and say which was taken.
  */
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { startPrivatePostgres } from './postgres.ts'
 import { startPrivateRedis } from './redis.ts'
 
@@ -24,9 +26,13 @@ export async function resolvePostgres(
 ): Promise<ResolvedServer> {
   if (url) return { url, source: 'DATABASE_URL', stop: nothingToStop }
   const dir = join(dataDir, 'pg')
+  // As root in a folder the postgres user cannot enter (a mode-700 home), the
+  // cluster lives under the temp folder instead, one per checkout.
+  const checkout = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)
+  const fallbackDataDir = join(tmpdir(), 'mockup-platform-pg', checkout)
   try {
-    const server = await startPrivatePostgres({ dataDir: dir })
-    return { url: server.url, source: `private cluster in ${dir}`, stop: server.stop }
+    const server = await startPrivatePostgres({ dataDir: dir, fallbackDataDir })
+    return { url: server.url, source: `private cluster in ${server.dataDir}`, stop: server.stop }
   } catch (err) {
     throw new Error(
       `No DATABASE_URL and no private PostgreSQL could start (${(err as Error).message}). ` +
@@ -44,10 +50,11 @@ export async function resolveRedis(
   if (url) return { url, source: 'REDIS_URL', stop: nothingToStop }
   const dir = join(dataDir, 'redis')
   try {
-    const server = await startPrivateRedis({ dir })
+    // Queues live here: an append-only file, so a restart keeps every job.
+    const server = await startPrivateRedis({ dir, persist: true })
     return {
       url: server.url,
-      source: `private redis-server on port ${server.port}`,
+      source: `private redis-server on port ${server.port} (append-only file in ${dir})`,
       stop: server.stop,
     }
   } catch (err) {
