@@ -165,6 +165,7 @@ amtool_routes() {
   "$BIN/amtool" config routes show --config.file "$DEPLOY/alertmanager/alertmanager.yml" 2>/dev/null
   expect_route pagerduty severity=page alertname=SignalIngestionBacklogHigh
   expect_route pagerduty severity=page alertname=GPUTemperatureCritical
+  expect_route pagerduty severity=page alertname=QueueJobsFailed
   expect_route default severity=warning alertname=DBPoolSaturated
   expect_route default severity=ticket alertname=BenchmarkRegression
   expect_route default alertname=Watchdog

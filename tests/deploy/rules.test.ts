@@ -105,6 +105,20 @@ describe('PrometheusRule mockup-platform', () => {
     )
   })
 
+  test('pages on failed jobs of any queue, and the backlog never counts them', () => {
+    const failed = alerts.find((a) => a.alert === 'QueueJobsFailed')
+    expect(failed?.labels?.severity).toBe('page')
+    expect(String(failed?.expr).trim()).toBe(
+      'max by (namespace, queue) (bullmq_queue_length{state="failed"}) > 0',
+    )
+    expect(failed?.for).toMatch(/^[1-9][0-9]*m$/)
+    expect(String(failed?.annotations?.description)).toContain(
+      'npm run queue -- list {{ $labels.queue }} --state failed',
+    )
+    const record = rules.find((r) => r.record === 'queue:bullmq_queue_backlog:max_sum')
+    expect(String(record?.expr)).not.toContain('failed')
+  })
+
   test('covers benchmarks, GPU temperature, DB pool saturation and p99 latency', () => {
     const byMetric = (metric: string) =>
       alerts.filter((a) => metricNames(String(a.expr)).some((n) => n.startsWith(metric)))

@@ -1,7 +1,7 @@
 /**
  * `bullmq_queue_length{queue,state}` against a real backlog (jobs added with
- * no worker running: waiting, delayed, prioritized, and one taken active by
- * hand), and the collector's behaviour when Redis stops answering.
+ * no worker running: waiting, delayed, prioritized, one taken active and one
+ * failed by hand), and the collector's behaviour when Redis stops answering.
  */
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
@@ -29,7 +29,10 @@ beforeAll(async () => {
   await busy.addBulk(
     Array.from({ length: 4 }, (_, i) => ({ name: 'p', data: { i }, opts: { priority: i + 1 } })),
   )
-  // One job active, as if a worker had taken it.
+  // One job failed (out of attempts: the default is one), then one left active,
+  // as if a worker had taken them.
+  const failing = await taker.getNextJob('test-token')
+  await failing?.moveToFailed(new Error('boom'), 'test-token')
   expect(await taker.getNextJob('test-token')).toBeDefined()
 })
 
@@ -55,8 +58,8 @@ describe('registerRedisQueueCollector', () => {
     const registry = new Registry()
     registerRedisQueueCollector(registry, ['busy', 'idle'], { redis: cacheRole, prefix })
     const families = await scrape(registry)
-    const counts = await busy.getJobCounts('wait', 'prioritized', 'delayed', 'active')
-    expect(counts).toEqual({ wait: 4, prioritized: 4, delayed: 3, active: 1 })
+    const counts = await busy.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'failed')
+    expect(counts).toEqual({ wait: 3, prioritized: 4, delayed: 3, active: 1, failed: 1 })
     for (const [state, count] of Object.entries(counts)) {
       expect(sampleValue(families, 'bullmq_queue_length', { queue: 'busy', state })).toBe(count)
       expect(sampleValue(families, 'bullmq_queue_length', { queue: 'idle', state })).toBe(0)
@@ -84,7 +87,7 @@ describe('registerRedisQueueCollector', () => {
     const perWorker = [await registry.getMetricsAsJSON(), await registry.getMetricsAsJSON()]
     const aggregated = await AggregatorRegistry.aggregate(perWorker).metrics()
     const families = parsePrometheusText(aggregated)
-    expect(sampleValue(families, 'bullmq_queue_length', { queue: 'busy', state: 'wait' })).toBe(4)
+    expect(sampleValue(families, 'bullmq_queue_length', { queue: 'busy', state: 'wait' })).toBe(3)
   })
 
   it('Should count an error and export no stale lengths when Redis stops answering', async () => {
@@ -99,7 +102,7 @@ describe('registerRedisQueueCollector', () => {
       const registry = new Registry()
       registerRedisQueueCollector(registry, ['busy'], { redis, prefix, timeoutMs: 300 })
       const healthy = await scrape(registry)
-      expect(sampleValue(healthy, 'bullmq_queue_length', { queue: 'busy', state: 'wait' })).toBe(4)
+      expect(sampleValue(healthy, 'bullmq_queue_length', { queue: 'busy', state: 'wait' })).toBe(3)
 
       proxy.stall()
       const stalled = await scrape(registry)

@@ -3,9 +3,11 @@
  * `bullmq_queue_length{queue,state}`: each queue's backlog read from Redis at
  * scrape time (the seed's `celery_queue_length`, what KEDA scales on). One
  * pipelined round trip per scrape reads every queue: LLEN of the `wait` and
- * `active` lists, ZCARD of the `prioritized` and `delayed` sorted sets
- * (bullmq 6's key layout, `<prefix>:<queue>:<state>`). A `:wait`-only reader
- * would miss prioritized and delayed jobs.
+ * `active` lists, ZCARD of the `prioritized`, `delayed` and `failed` sorted
+ * sets (bullmq 6's key layout, `<prefix>:<queue>:<state>`). A `:wait`-only
+ * reader would miss prioritized and delayed jobs. `failed` is exported so an
+ * alert pages on jobs that ran out of attempts (`npm run queue` re-drives
+ * them); the backlog KEDA scales on lists its states and leaves it out.
  *
  * A Redis failure or a reply slower than the deadline counts
  * `bullmq_queue_collector_errors_total` and leaves the gauge empty: a stale
@@ -21,6 +23,7 @@ export const QUEUE_STATES = [
   { state: 'prioritized', command: 'zcard' },
   { state: 'delayed', command: 'zcard' },
   { state: 'active', command: 'llen' },
+  { state: 'failed', command: 'zcard' },
 ] as const
 
 /** Options of {@link registerRedisQueueCollector}. */
@@ -83,7 +86,7 @@ export function registerRedisQueueCollector(
   })
   const lengths = new Gauge({
     name: 'bullmq_queue_length',
-    help: 'Jobs in each BullMQ queue by state (wait, prioritized, delayed, active)',
+    help: 'Jobs in each BullMQ queue by state (wait, prioritized, delayed, active, failed)',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
     aggregator: 'max',
