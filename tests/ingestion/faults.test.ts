@@ -66,7 +66,7 @@ describe('A job while PostgreSQL is cut off', () => {
   beforeAll(async () => {
     proxy = await startTcpProxy(portOf(testDatabaseUrl(), 5432))
     h = await createIngestionHarness('signals_pg_down', {
-      settings: { attempts: 30, backoffDelayMs: 20 },
+      settings: { attempts: 3, backoffDelayMs: 20, outagePauseMs: 50 },
     })
     const url = new URL(h.schema.url)
     url.host = `127.0.0.1:${proxy.port}`
@@ -85,7 +85,7 @@ describe('A job while PostgreSQL is cut off', () => {
     await proxy.close()
   })
 
-  it('Should retry with back-off and write the rows once PostgreSQL is back', async () => {
+  it('Should pause without spending attempts and write the rows once PostgreSQL is back', async () => {
     const worker = startIngestionWorker({
       redisUrl: testRedisUrl(),
       db: pool,
@@ -96,12 +96,13 @@ describe('A job while PostgreSQL is cut off', () => {
       proxy.cut()
       const res = await h.postSignals(Array.from({ length: 40 }, (_, i) => signal(i)))
       const { jobId } = (await res.json()) as { jobId: string }
-      // At least two failed attempts, and the job waits (delayed) for its next one.
-      const retrying = await waitFor(async () => {
+      // Taken more times than it has attempts, sent back each time with none spent.
+      const paused = await waitFor(async () => {
         const job = await h.queue.getJob(jobId)
-        return job && job.attemptsMade >= 2 ? job : undefined
-      }, 'two failed attempts')
-      expect(retrying.failedReason).toBeTruthy()
+        return job && job.attemptsStarted > 3 ? job : undefined
+      }, 'the job to be taken again after outages')
+      expect(paused.attemptsMade).toBe(0)
+      expect(paused.failedReason).toBeFalsy()
       expect(await h.countRows()).toBe(0)
       proxy.resume()
       const done = await completedJob(h.queue, jobId)

@@ -8,4 +8,4 @@ export {
 } from './migrate.ts'
 export { createPool, type PoolOptions } from './pool.ts'
 export { trackPool } from './pool-metrics.ts'
-export { databaseUnavailable } from './unavailable.ts'
+export { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts'

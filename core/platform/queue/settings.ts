@@ -2,10 +2,12 @@
  * @module
  * Queue settings read once from the configuration: the key prefix, default job
  * options (retries with exponential back-off, bounded retention) and the worker
- * lock timings. Validated here, so a bad combination stops the process at start.
+ * lock timings, and how long workers pause while the database is away.
+ * Validated here, so a bad combination stops the process at start.
  */
 import type { DefaultJobOptions } from 'bullmq'
 import type { Config } from '../config/index.ts'
+import type { OutagePauseSettings } from './outage-pause.ts'
 
 /** Settings shared by producers and workers of one environment. */
 export interface QueueSettings {
@@ -19,6 +21,8 @@ export interface QueueSettings {
   stalledIntervalMs: number
   /** Deadline of one `add` from an HTTP handler before it answers 503. */
   addTimeoutMs: number
+  /** Workers' pause while a dependency is away; it doubles per round up to the cap. */
+  outagePause: OutagePauseSettings
 }
 
 /** Options of {@link queueSettings}; the defaults are the configuration's. */
@@ -35,6 +39,10 @@ export interface QueueSettingsOptions {
   stalledIntervalMs?: number
   /** @defaultValue 2000 */
   addTimeoutMs?: number
+  /** First pause of a worker while the database is away. @defaultValue 1000 */
+  outagePauseMs?: number
+  /** Longest such pause: how late, at most, work resumes after the outage. @defaultValue 30000 */
+  outagePauseMaxMs?: number
 }
 
 /** Finished jobs kept for inspection: enough to debug, bounded so Redis does not grow forever. */
@@ -47,14 +55,21 @@ export const RETENTION = {
 export function queueSettings(options: QueueSettingsOptions = {}): QueueSettings {
   const lockDurationMs = options.lockDurationMs ?? 30_000
   const stalledIntervalMs = options.stalledIntervalMs ?? 30_000
+  const outagePause = {
+    firstMs: options.outagePauseMs ?? 1000,
+    maxMs: options.outagePauseMaxMs ?? 30_000,
+  }
   if (stalledIntervalMs <= 0 || lockDurationMs <= 0) {
     throw new Error('lockDurationMs and stalledIntervalMs must be greater than 0')
+  }
+  if (outagePause.firstMs <= 0 || outagePause.maxMs < outagePause.firstMs) {
+    throw new Error('outagePauseMs must be greater than 0 and at most outagePauseMaxMs')
   }
   return {
     prefix: options.prefix ?? 'bull',
     defaultJobOptions: {
       attempts: options.attempts ?? 10,
-      // 1 s, 2 s, 4 s... about 8.5 minutes over 10 attempts: a database restart fits in.
+      // 1 s, 2 s, 4 s... for errors in the data; a database outage spends no attempt (outage-guard.ts).
       backoff: { type: 'exponential', delay: options.backoffDelayMs ?? 1000 },
       removeOnComplete: RETENTION.completed,
       // Failed jobs stay inspectable (GET /signals/jobs/:id) with their error for a week.
@@ -63,6 +78,7 @@ export function queueSettings(options: QueueSettingsOptions = {}): QueueSettings
     lockDurationMs,
     stalledIntervalMs,
     addTimeoutMs: options.addTimeoutMs ?? 2000,
+    outagePause,
   }
 }
 

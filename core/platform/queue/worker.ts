@@ -4,13 +4,17 @@
  * (`maxRetriesPerRequest: null`, so a Redis restart pauses work instead of
  * failing it), the key prefix, and the lock and stalled-check timings that
  * decide how soon a job whose worker died is picked up again. Every job is
- * profiled here ({@link profileJobs}), so no consumer needs code for it.
+ * profiled here ({@link profileJobs}) and guarded against outages
+ * ({@link guardOutages}: a lost database pauses the worker and spends no
+ * attempt), so no consumer needs code for either.
  */
 import { type Processor, Worker } from 'bullmq'
 import type { Registry } from 'prom-client'
+import { isDatabaseUnavailable } from '../db/unavailable.ts'
 import type { Logger } from '../logger.ts'
 import { createRedis } from '../redis/index.ts'
 import { profileJobs } from './job-profiling.ts'
+import { guardOutages } from './outage-guard.ts'
 import type { QueueSettings } from './settings.ts'
 
 /** Options of {@link createWorker}. */
@@ -44,7 +48,13 @@ export function createWorker<Data, Result>(
     name: options.name,
     logger: options.logger,
   })
-  const worker = new Worker<Data, Result>(queueName, processor, {
+  const guarded = guardOutages(processor, {
+    isOutage: isDatabaseUnavailable,
+    pause: options.settings.outagePause,
+    rateLimit: (ms): Promise<void> => worker.rateLimit(ms),
+    logger: options.logger,
+  })
+  const worker = new Worker<Data, Result>(queueName, guarded, {
     connection,
     prefix: options.settings.prefix,
     concurrency: options.concurrency,
