@@ -1,10 +1,18 @@
 /**
  * @module
- * `POST /signals` (a batch of up to 1,000 signals, one job) and
- * `GET /signals/jobs/:id` (a job's state, attempts, error and result). Both
- * need an API key. A batch is acknowledged (202) only after Redis stored its
- * job; while Redis is away the answer is 503 with `Retry-After`.
+ * `POST /signals` (a batch of up to 1,000 signals, one job),
+ * `GET /signals/jobs/:id` (a job's state, attempts, error and result) and
+ * `GET /signals/rejected` (signals the database refused). All need an API
+ * key. A batch is acknowledged (202) only after Redis stored its job; while
+ * Redis is away the answer is 503 with `Retry-After`.
+ *
+ * `GET /signals/rejected?limit=50&before=<id>`: newest first,
+ * `{ items: [{ id, jobId, signal, sqlstate, reason, rejectedAt }], next }`;
+ * `signal` is the signal as its job carried it, `reason` a fixed sentence per
+ * SQLSTATE class (22 data exception, 23 integrity violation), `next` the
+ * `before` of the next page (null on the last). `limit` 1-100, default 50.
  */
+import type pg from 'pg'
 import { SIGNAL_ERRORS, signalContract } from '../../edge/contracts/signals.ts'
 import { ApiError, DependencyUnavailableError } from '../../edge/errors/index.ts'
 import { validate } from '../../edge/validation/index.ts'
@@ -16,6 +24,8 @@ import type {
   SignalIngestionJob,
   SignalIngestionResult,
 } from '../platform/queue/index.ts'
+import { listRejectedSignals } from '../signals/index.ts'
+import { publicFailedReason } from './failed-reason.ts'
 import { validateSignalBatch } from './validate.ts'
 
 const BATCH_WORDING = {
@@ -33,6 +43,8 @@ export type SignalQueue = QueueProducer<SignalIngestionJob, SignalIngestionResul
 export interface SignalRoutesOptions {
   /** Undefined when Redis is not configured: the routes answer 503. */
   queue: SignalQueue | undefined
+  /** The signals database; undefined when not configured: `GET /signals/rejected` answers 503. */
+  db?: Pick<pg.Pool, 'query'> | undefined
 }
 
 /** Adds the signal-ingestion routes to the core app. */
@@ -46,6 +58,12 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
       )
     }
     return options.queue
+  }
+  const dbOf = (): Pick<pg.Pool, 'query'> => {
+    if (!options.db) {
+      throw new DependencyUnavailableError('database', 'The signals database is not configured')
+    }
+    return options.db
   }
 
   return (app, requireKey) => {
@@ -76,12 +94,18 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
         count: job.data.signals?.length ?? 0,
         attemptsMade: job.attemptsMade,
         maxAttempts: job.opts.attempts ?? 1,
-        failedReason: job.failedReason ?? null,
+        // Never the database's own text (see failed-reason.ts).
+        failedReason: publicFailedReason(job.failedReason),
         returnvalue: job.returnvalue ?? null,
         createdAt: new Date(job.timestamp).toISOString(),
         finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
       }
       return c.json(report)
+    })
+
+    app.get('/signals/rejected', requireKey, async (c) => {
+      const page = validate(signalContract.rejectedQuery, c.req.query())
+      return c.json(await listRejectedSignals(dbOf(), page))
     })
   }
 }

@@ -9,6 +9,7 @@
 import { z } from 'zod'
 import { type BatchValidation, validateBatch } from '../validation/index.ts'
 import { isoTime } from './fields.ts'
+import { type Clock, isStorableText, storableTime, storableValue } from './storable.ts'
 
 /** Limits of the experiment API. */
 export interface ExperimentLimits {
@@ -45,10 +46,15 @@ export const TAG_KEY = /^[a-z0-9_]{1,64}$/
 // Without bounds the window is all time (the year 9999 fits both backends' time types).
 const ALL_TIME = { from: new Date(0), to: new Date('9999-12-31T23:59:59.999Z') }
 
-/** Builds every experiment schema from `limits` (see {@link experimentContract}). */
-export function createExperimentContract(limits: ExperimentLimits = EXPERIMENT_LIMITS) {
+/**
+ * Builds every experiment schema from `limits` (see {@link experimentContract});
+ * `now` is the clock sample times are judged against.
+ */
+export function createExperimentContract(
+  limits: ExperimentLimits = EXPERIMENT_LIMITS,
+  now: Clock = Date.now,
+) {
   const L = limits
-  const skewMinutes = L.maxFutureSkewMs / 60_000
   const metricName = z
     .string({ error: 'name is required' })
     .regex(/^[a-z0-9_.]{1,128}$/, { error: 'name must be 1-128 characters of [a-z0-9_.]' })
@@ -56,25 +62,24 @@ export function createExperimentContract(limits: ExperimentLimits = EXPERIMENT_L
   /** One posted sample. */
   const metric = z.object({
     name: metricName,
-    value: z.number({ error: 'value must be a finite number' }),
+    value: storableValue('value'),
     tags: z
       .record(
         z.string().regex(TAG_KEY, { error: 'tag keys must be 1-64 characters of [a-z0-9_]' }),
-        z.string({ error: 'tag values must be strings' }).max(L.maxTagValueLength, {
-          error: `tag values must be at most ${L.maxTagValueLength} characters`,
-        }),
+        z
+          .string({ error: 'tag values must be strings' })
+          .max(L.maxTagValueLength, {
+            error: `tag values must be at most ${L.maxTagValueLength} characters`,
+          })
+          .refine(isStorableText, {
+            error: 'tag values must not hold NUL or unpaired surrogates',
+          }),
       )
       .refine((tags) => !(EXPERIMENT_TAG in tags), {
         error: `the "${EXPERIMENT_TAG}" tag is set from the path`,
       })
       .optional(),
-    at: isoTime()
-      .refine(
-        // A malformed time is already reported by the format check: only judge real times.
-        (at) => !(Date.parse(at) > Date.now() + L.maxFutureSkewMs),
-        { error: `at must not be more than ${skewMinutes} minutes in the future` },
-      )
-      .optional(),
+    at: storableTime('at', L.maxFutureSkewMs, now).optional(),
   })
 
   return {

@@ -8,8 +8,9 @@
  */
 import { z } from 'zod'
 import { PRODUCTS } from '../score/products.ts'
-import { isoTime, oneOf } from './fields.ts'
+import { oneOf, wholeNumber } from './fields.ts'
 import { MAX_TOPIC_LENGTH, scoreQuerySchema } from './score.ts'
+import { type Clock, storableTime, storableValue } from './storable.ts'
 
 /** Limits of a signal batch. */
 export interface SignalLimits {
@@ -32,10 +33,15 @@ const NAME = /^[a-z0-9_]{1,64}$/
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/
 const JOB_ID = /^[0-9A-Za-z:_-]{1,128}$/
 
-/** Builds every signal schema from `limits` (see {@link signalContract}). */
-export function createSignalContract(limits: SignalLimits = SIGNAL_LIMITS) {
+/** Most rejected signals one `GET /signals/rejected` page lists. */
+export const MAX_REJECTED_PAGE = 100
+
+/**
+ * Builds every signal schema from `limits` (see {@link signalContract});
+ * `now` is the clock observedAt is judged against.
+ */
+export function createSignalContract(limits: SignalLimits = SIGNAL_LIMITS, now: Clock = Date.now) {
   const L = limits
-  const skewMinutes = L.maxFutureSkewMs / 60_000
 
   /** One posted signal: validated and normalised. */
   const input = z.object({
@@ -51,13 +57,8 @@ export function createSignalContract(limits: SignalLimits = SIGNAL_LIMITS) {
     metric: z.string({ error: 'metric is required' }).regex(NAME, {
       error: 'metric must be 1-64 characters of [a-z0-9_]',
     }),
-    // zod's number refuses NaN and Infinity, which JSON cannot carry anyway.
-    value: z.number({ error: 'value must be a finite number' }),
-    observedAt: isoTime().refine(
-      // A malformed time is already reported by the format check: only judge real times.
-      (at) => !(Date.parse(at) > Date.now() + L.maxFutureSkewMs),
-      { error: `observedAt must not be more than ${skewMinutes} minutes in the future` },
-    ),
+    value: storableValue('value'),
+    observedAt: storableTime('observedAt', L.maxFutureSkewMs, now),
   })
 
   /** One signal as it travels in a job: normalised, times as ISO strings (JSON in Redis). */
@@ -98,6 +99,26 @@ export function createSignalContract(limits: SignalLimits = SIGNAL_LIMITS) {
     }),
     /** `POST /signals` answer (202). */
     accepted: z.object({ jobId: z.string(), count: z.number() }),
+    /** `GET /signals/rejected` query: a page size and the `next` cursor of the page before. */
+    rejectedQuery: z.object({
+      limit: wholeNumber(1, MAX_REJECTED_PAGE, { coerce: true }).default(50),
+      before: wholeNumber(1, Number.MAX_SAFE_INTEGER, { coerce: true }).optional(),
+    }),
+    /** `GET /signals/rejected` answer: newest first; `next` is the `before` of the next page. */
+    rejected: z.object({
+      items: z.array(
+        z.object({
+          id: z.number(),
+          jobId: z.string(),
+          /** The signal as the job carried it. */
+          signal: z.unknown(),
+          sqlstate: z.string(),
+          reason: z.string(),
+          rejectedAt: z.string(),
+        }),
+      ),
+      next: z.number().nullable(),
+    }),
   }
 }
 
@@ -127,6 +148,11 @@ export interface SignalIngestionResult {
   received: number
   /** New rows; fewer than `received` when a retry or re-post met rows already stored. */
   inserted: number
+  /**
+   * Signals the database refused, kept in `rejected_signals`; present only
+   * when there were some (the usual result stays `{ received, inserted }`).
+   */
+  rejected?: number
 }
 
 /** The queued form of a validated signal: one spelling per instant, so a re-post's dedupe hash matches. */

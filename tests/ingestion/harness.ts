@@ -7,14 +7,21 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
 import { createCoreApp } from '../../core/http/app.ts'
-import { createSignalQueue, type SignalQueue, signalRoutes } from '../../core/ingestion/index.ts'
+import {
+  createSignalQueue,
+  type SignalQueue,
+  signalRoutes,
+  startIngestionWorker,
+} from '../../core/ingestion/index.ts'
 import { createPool, migrate } from '../../core/platform/db/index.ts'
 import { createLogger } from '../../core/platform/logger.ts'
 import {
   type QueueSettings,
   type QueueSettingsOptions,
   queueSettings,
+  type StartedWorker,
 } from '../../core/platform/queue/index.ts'
 import { createRedis } from '../../core/platform/redis/index.ts'
 import { createTestSchema, type TestSchema } from '../support/db.ts'
@@ -74,7 +81,7 @@ export async function createIngestionHarness(
     logger: silentLogger,
     observe: () => {},
     apiKeys: [{ name: 'tester', secret: SECRET }],
-    routes: [signalRoutes({ queue })],
+    routes: [signalRoutes({ queue, db: pool })],
   })
   return {
     schema,
@@ -132,4 +139,39 @@ export async function completedJob(queue: SignalQueue, id: string) {
   const job = await queue.getJob(id)
   if (!job) throw new Error(`job ${id} vanished`)
   return job
+}
+
+/** An in-process ingestion worker on the harness's queue and schema. */
+export function startHarnessWorker(
+  h: IngestionHarness,
+  concurrency?: number,
+): StartedWorker<unknown, unknown> {
+  return startIngestionWorker({
+    redisUrl: testRedisUrl(),
+    db: h.pool,
+    settings: h.settings,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    logger: silentLogger,
+  }) as StartedWorker<unknown, unknown>
+}
+
+/** A harness and its worker, set by {@link useWorkerHarness} before the file's tests run. */
+export interface WorkerHarness {
+  h: IngestionHarness
+  worker: StartedWorker<unknown, unknown>
+}
+
+/** Creates a harness and an in-process worker before a file's tests, closes both after. */
+export function useWorkerHarness(label: string, concurrency?: number): WorkerHarness {
+  // Filled in by beforeAll, before any test reads it.
+  const set = {} as WorkerHarness
+  beforeAll(async () => {
+    set.h = await createIngestionHarness(label)
+    set.worker = startHarnessWorker(set.h, concurrency)
+  })
+  afterAll(async () => {
+    await set.worker?.close()
+    await set.h?.cleanup()
+  })
+  return set
 }

@@ -4,9 +4,7 @@
  * inspectable with its error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startIngestionWorker } from '../../core/ingestion/index.ts'
 import type { StartedWorker } from '../../core/platform/queue/index.ts'
-import { testRedisUrl } from '../support/env.ts'
 import { waitFor } from '../support/wait.ts'
 import {
   AUTH,
@@ -14,7 +12,7 @@ import {
   createIngestionHarness,
   type IngestionHarness,
   signal,
-  silentLogger,
+  startHarnessWorker,
 } from './harness.ts'
 
 let h: IngestionHarness
@@ -22,13 +20,7 @@ let worker: StartedWorker<unknown, unknown>
 
 beforeAll(async () => {
   h = await createIngestionHarness('signal_flow')
-  worker = startIngestionWorker({
-    redisUrl: testRedisUrl(),
-    db: h.pool,
-    settings: h.settings,
-    concurrency: 2,
-    logger: silentLogger,
-  }) as StartedWorker<unknown, unknown>
+  worker = startHarnessWorker(h, 2)
 })
 afterAll(async () => {
   await worker.close()

@@ -90,6 +90,27 @@ describe('POST /signals', () => {
     expect(await queuedJobs()).toBe(before)
   })
 
+  it('Should refuse what the database could not store, naming the field (issue #21)', async () => {
+    const before = await queuedJobs()
+    const res = await h.postSignals([
+      signal(1),
+      signal(2, { observedAt: '0000-01-01T00:00:00Z' }),
+      signal(3, { value: 1e308 }),
+      signal(4, { observedAt: '1999-12-31T23:59:59Z' }),
+      signal(5, { value: -1e13 }),
+    ])
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as ErrorBody & { error: { details: { field: string } } }
+    expect(body.error.details.field).toBe('signals.1.observedAt')
+    expect(body.error.details?.items.map((i) => [i.index, i.field])).toEqual([
+      [1, 'observedAt'],
+      [2, 'value'],
+      [3, 'observedAt'],
+      [4, 'value'],
+    ])
+    expect(await queuedJobs()).toBe(before)
+  })
+
   it('Should answer 413 over 1,000 signals or a body over the limit, queueing nothing', async () => {
     const before = await queuedJobs()
     const many = Array.from({ length: 1001 }, (_, i) => signal(i))

@@ -106,6 +106,10 @@ describe('POST /experiments/:id/metrics and GET /experiments/:id/summary', () =>
         { name: 'ok_metric', value: 'high' },
         { name: 'ok_metric', value: 1, tags: { experiment: 'spoof' } },
         { name: 'ok_metric', value: 1, at: '2999-01-01T00:00:00Z' },
+        // What the database (or a sum over it) could not take: issue #21.
+        { name: 'ok_metric', value: 1e308 },
+        { name: 'ok_metric', value: 1, at: '0000-01-01T00:00:00Z' },
+        { name: 'ok_metric', value: 1, tags: { variant: 'a\u0000' } },
         'not an object',
       ],
     })
@@ -119,7 +123,10 @@ describe('POST /experiments/:id/metrics and GET /experiments/:id/summary', () =>
       [2, 'value'],
       [3, 'tags'],
       [4, 'at'],
-      [5, '(item)'],
+      [5, 'value'],
+      [6, 'at'],
+      [7, 'tags.variant'],
+      [8, '(item)'],
     ])
     const summary = await app.request('/experiments/bad-batch/summary?name=ok_metric', {
       headers: auth,
