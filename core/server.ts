@@ -15,6 +15,7 @@ import { createAnalyticsStore } from './analytics/store.ts'
 import { startBenchmarkScheduler } from './benchmarks/index.ts'
 import { createCoreApp } from './http/app.ts'
 import { createSignalQueue, signalRoutes } from './ingestion/index.ts'
+import { startMockupReconciler } from './mockups/reconcile-scheduler.ts'
 import { type MockupQueue, mockupRoutes } from './mockups/routes.ts'
 import { experimentRoutes, type MetricsStore, openMetricsStore } from './optimization/index.ts'
 import { createPool, migrate } from './platform/db/index.ts'
@@ -68,6 +69,7 @@ export async function startCore({
   // Every queue, for the dashboard (and the benchmarks one only for it, here).
   const dashboardQueues: Queue[] = []
   let cacheRedis: ReturnType<typeof createRedis> | undefined
+  let queueConnection: ReturnType<typeof createRedis> | undefined
   if (config.REDIS_URL) {
     const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'core', logger })
     onShutdown('redis', () => closeRedis(redis))
@@ -84,6 +86,7 @@ export async function startCore({
       name: 'core-queue-producer',
       logger,
     })
+    queueConnection = producer
     onShutdown('redis (queue producer)', () => closeRedis(producer))
     signalQueue = createSignalQueue(producer, settings)
     mockupQueue = new QueueProducer(QUEUE_NAMES.mockups, { connection: producer, settings })
@@ -110,6 +113,22 @@ export async function startCore({
       regressionGauge: { registry: metrics.registry, db: pool },
     })
     onShutdown('benchmark scheduler', benchmarks.close)
+  }
+  if (config.REDIS_URL && pool && mockupQueue && queueConnection) {
+    // Every worker may start it too: each scheduled pass goes to one worker.
+    const reconciler = startMockupReconciler({
+      redisUrl: config.REDIS_URL,
+      connection: queueConnection,
+      settings,
+      logger,
+      registry: metrics.registry,
+      records: createMockupRecords(pool),
+      queue: mockupQueue,
+      intervalMs: config.MOCKUP_RECONCILE_INTERVAL_MS,
+      graceMs: config.MOCKUP_RECONCILE_GRACE_MS,
+    })
+    // Registered after the queue's connection: shutdown steps run in reverse.
+    onShutdown('mockup reconciler', reconciler.close)
   }
 
   const metricsStoreUrl = config.METRICS_STORE_URL ?? config.DATABASE_URL
@@ -147,7 +166,7 @@ export async function startCore({
     rateLimit: limiter.options,
     corsOrigins: config.CORS_ORIGINS,
     routes: [
-      signalRoutes({ queue: signalQueue }),
+      signalRoutes({ queue: signalQueue, db: pool }),
       mockupRoutes({
         records: pool ? createMockupRecords(pool) : undefined,
         queue: mockupQueue,

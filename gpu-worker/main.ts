@@ -129,6 +129,7 @@ await runService({
         records,
         storage: createMockupStorage(config),
         recordStages: mockupStageRecorder(metrics.registry),
+        logger,
       }),
       {
         redisUrl: config.REDIS_URL,

@@ -51,6 +51,31 @@ export type MockupStatus = (typeof MOCKUP_STATUSES)[number]
 /** Error codes of the mock-up API besides the shared ones (`invalid_request`, 503s). */
 export const MOCKUP_ERRORS = { notFound: 'not_found' } as const
 
+/**
+ * Why a mock-up failed, as clients see it: a code (the row's `error`) and a
+ * fixed short message. The raw error stays in the server's logs: driver or
+ * database text says nothing useful to a client and may leak internals.
+ */
+export const MOCKUP_FAILURES = {
+  invalid_input: 'The prompt or size cannot be generated.',
+  gpu_busy: 'No GPU was free in time; submit it again later.',
+  storage_failed: 'The images could not be stored.',
+  generation_failed: 'The mock-up could not be generated.',
+  job_lost: 'The job was lost before it finished; submit it again.',
+} as const
+
+/** A failure code of a mock-up. */
+export type MockupFailureCode = keyof typeof MOCKUP_FAILURES
+
+const FAILURE_CODES = Object.keys(MOCKUP_FAILURES) as [MockupFailureCode, ...MockupFailureCode[]]
+
+/** The code a stored `error` stands for; text from before codes existed reads as `generation_failed`. */
+export function mockupFailureCode(stored: string): MockupFailureCode {
+  return Object.hasOwn(MOCKUP_FAILURES, stored)
+    ? (stored as MockupFailureCode)
+    : 'generation_failed'
+}
+
 // `<ISO time>_<uuid>`: the position after the last row of a page.
 const CURSOR = /^[0-9TZ:.+-]{20,40}_[0-9a-f-]{36}$/
 
@@ -122,8 +147,13 @@ export function createMockupContract(limits: MockupLimits = MOCKUP_LIMITS) {
     finishedAt: z.string().nullable(),
   })
 
-  /** A mock-up as the API shows it: storage keys become image URLs. */
+  /**
+   * A mock-up as the API shows it: storage keys become image URLs, a failure
+   * its code and fixed message.
+   */
   const view = record.omit({ pngKey: true, webpKey: true }).extend({
+    error: z.string().nullable(),
+    errorCode: z.enum(FAILURE_CODES).nullable(),
     progress: z.number(),
     images: z.object({ png: z.string(), webp: z.string() }).nullable(),
   })
@@ -179,12 +209,18 @@ export function mockupImageUrls(id: string) {
   return { png: `/mockups/${id}/image.png`, webp: `/mockups/${id}/image.webp` }
 }
 
-/** The API's view of a stored mock-up; a completed one is at 100% with its image URLs. */
+/**
+ * The API's view of a stored mock-up; a completed one is at 100% with its
+ * image URLs, a failed one shows only its code and fixed message.
+ */
 export function toMockupView(record: MockupRecord, progress: number): MockupView {
   const { pngKey: _png, webpKey: _webp, ...rest } = record
   const done = record.status === 'completed'
+  const errorCode = record.error === null ? null : mockupFailureCode(record.error)
   return {
     ...rest,
+    error: errorCode && MOCKUP_FAILURES[errorCode],
+    errorCode,
     progress: done ? 100 : progress,
     images: done ? mockupImageUrls(record.id) : null,
   }

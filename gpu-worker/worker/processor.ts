@@ -2,20 +2,24 @@
  * @module
  * One mock-up job: prompt to design (the SD pipeline, inside a GPU slot) to
  * composite (sharp) to storage, with the `mockups` row moved through running
- * to completed. Bad input is an UnrecoverableError (no retry); anything else
- * is retried by BullMQ, and the row marked failed after the last attempt.
+ * to completed. A row that is no longer runnable (failed by the reconciler,
+ * already finished, deleted) is not generated. Bad input is an
+ * UnrecoverableError (no retry); anything else is retried by BullMQ, and the
+ * row marked failed with a code after the last attempt.
  */
 import { type Job, UnrecoverableError } from 'bullmq'
+import type { Logger } from '../../core/platform/logger.ts'
 import type { MockupRecords } from '../../core/platform/mockups/index.ts'
 import type { MockupStorage } from '../../core/platform/storage/index.ts'
 import { type MockupJob, mockupContract } from '../../edge/contracts/mockups.ts'
 import { ComposeInputError, composeMockup } from '../compose/index.ts'
 import { SdInputError, type SdPipeline } from '../sd/index.ts'
 import { type GpuSlotMetrics, type SlotSemaphore, withGpuSlot } from '../slots/index.ts'
+import { failureCodeOf, MockupJobInputError, MockupStorageError, unrecoverable } from './failure.ts'
 import type { MockupStage } from './metrics.ts'
 
-/** What a finished job returns (its BullMQ `returnvalue`). */
-export interface MockupJobResult {
+/** What a generated job returns (its BullMQ `returnvalue`). */
+export interface GeneratedMockup {
   mockupId: string
   pngKey: string
   webpKey: string
@@ -23,14 +27,20 @@ export interface MockupJobResult {
   timings: Record<MockupStage | 'total', number>
 }
 
+/** What a finished job returns: the mock-up, or that its row was not runnable. */
+export type MockupJobResult = GeneratedMockup | { mockupId: string; skipped: 'not_runnable' }
+
 /** What the processor needs. */
 export interface MockupProcessorDeps {
-  pipeline: SdPipeline
+  /** What the processor uses of a loaded pipeline. */
+  pipeline: Pick<SdPipeline, 'generate' | 'providers'>
   semaphore: SlotSemaphore
   slotMetrics?: GpuSlotMetrics
   records: MockupRecords
   storage: MockupStorage
   recordStages?: (stagesMs: Record<MockupStage, number>) => void
+  /** Where skipped jobs are told. */
+  logger?: Pick<Logger, 'info'>
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100
@@ -41,10 +51,17 @@ export function mockupProcessor(deps: MockupProcessorDeps) {
     // The contract's limits: a job past them (an older or foreign producer) is refused, not run.
     const parsed = mockupContract.job.safeParse(job.data)
     if (!parsed.success)
-      throw new UnrecoverableError(`invalid mock-up job: ${parsed.error.issues[0]?.message}`)
+      throw unrecoverable(
+        new MockupJobInputError(`invalid mock-up job: ${parsed.error.issues[0]?.message}`),
+      )
     const data = parsed.data
     const started = performance.now()
-    await deps.records.markRunning(data.mockupId)
+    if (!(await deps.records.markRunning(data.mockupId))) {
+      // Completed, not failed: there is nothing to retry, and failing it would
+      // overwrite the row's own reason.
+      deps.logger?.info({ job: job.id, mockupId: data.mockupId }, 'mock-up not runnable: skipped')
+      return { mockupId: data.mockupId, skipped: 'not_runnable' }
+    }
     try {
       const image = await withGpuSlot(
         deps.semaphore,
@@ -67,8 +84,12 @@ export function mockupProcessor(deps: MockupProcessorDeps) {
       await job.updateProgress(95)
       const pngKey = `${data.mockupId}/mockup.png`
       const webpKey = `${data.mockupId}/mockup.webp`
-      await deps.storage.put(pngKey, mockup.png, 'image/png')
-      await deps.storage.put(webpKey, mockup.webp, 'image/webp')
+      await Promise.all([
+        deps.storage.put(pngKey, mockup.png, 'image/png'),
+        deps.storage.put(webpKey, mockup.webp, 'image/webp'),
+      ]).catch((err: unknown) => {
+        throw new MockupStorageError('storing the images failed', { cause: err })
+      })
       const stages: Record<MockupStage, number> = {
         tokenize: round(image.timings.tokenizeMs),
         text_encoder: round(image.timings.textEncoderMs),
@@ -84,15 +105,16 @@ export function mockupProcessor(deps: MockupProcessorDeps) {
       return { mockupId: data.mockupId, pngKey, webpKey, provider, timings }
     } catch (err) {
       // Input the pipeline or compositor refuses will fail the same way again.
-      if (err instanceof SdInputError || err instanceof ComposeInputError) {
-        throw new UnrecoverableError(err.message)
-      }
+      if (err instanceof SdInputError || err instanceof ComposeInputError) throw unrecoverable(err)
       throw err
     }
   }
 }
 
-/** Marks the row failed once BullMQ gives up on the job (no attempts left, or unrecoverable). */
+/**
+ * Marks the row failed with the error's code once BullMQ gives up on the job
+ * (no attempts left, or unrecoverable); the worker has logged the raw error.
+ */
 export async function recordFinalFailure(
   records: MockupRecords,
   job: Job<MockupJob> | undefined,
@@ -105,5 +127,5 @@ export async function recordFinalFailure(
     err.name === 'UnrecoverableError' ||
     job.attemptsMade >= attempts
   if (final && typeof job.data?.mockupId === 'string')
-    await records.markFailed(job.data.mockupId, err.message)
+    await records.markFailed(job.data.mockupId, failureCodeOf(err))
 }

@@ -227,6 +227,7 @@ describe('Cache policy', () => {
       timings: { unet: 12.5 },
       images: { png: '/mockups/a.png', webp: '/mockups/a.webp' },
       error: null,
+      errorCode: null,
       attempts: 1,
       createdAt: '2026-05-31T00:00:00.000Z',
       startedAt: '2026-05-31T00:00:01.000Z',

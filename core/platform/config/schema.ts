@@ -107,6 +107,10 @@ export const configSchema = z.object({
         })
       }
     }),
+  // How often core's mock-up reconciler looks for queued/running rows whose
+  // job is gone (one process per pass), and how old such a row must be first.
+  MOCKUP_RECONCILE_INTERVAL_MS: wholeNumber(1000, 86_400_000).default(60_000),
+  MOCKUP_RECONCILE_GRACE_MS: wholeNumber(10_000, 86_400_000).default(120_000),
   // Requests per pass of the scheduled score benchmark.
   BENCHMARK_RUNS: wholeNumber(1, 2000).default(100),
   // The deployed edge benchmark_score_job times (its in-cluster Service URL);

@@ -3,4 +3,5 @@ export {
   createMockupRecords,
   type MockupRecords,
   type NewMockup,
+  type UnfinishedMockup,
 } from './record.ts'

@@ -5,7 +5,12 @@
  * Statements are named constants; each one is a single statement.
  */
 import type pg from 'pg'
-import type { MockupJob, MockupRecord, MockupStatus } from '../../../edge/contracts/mockups.ts'
+import type {
+  MockupFailureCode,
+  MockupJob,
+  MockupRecord,
+  MockupStatus,
+} from '../../../edge/contracts/mockups.ts'
 
 interface MockupRow {
   id: string
@@ -48,8 +53,24 @@ const MARK_RUNNING = `UPDATE mockups SET status = 'running', started_at = now(),
 /** Params: $1 id, $2 provider, $3 timings, $4 png key, $5 webp key. */
 const MARK_COMPLETED = `UPDATE mockups SET status = 'completed', provider = $2, timings = $3,
   png_key = $4, webp_key = $5, finished_at = now(), error = NULL WHERE id = $1`
-/** Params: $1 id, $2 error message. */
-const MARK_FAILED = `UPDATE mockups SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`
+/**
+ * Only a code is stored: what clients see is fixed text, never a raw error.
+ * Params: $1 id, $2 failure code, $3 the status the row must still have, or NULL for any.
+ */
+const MARK_FAILED = `UPDATE mockups SET status = 'failed', error = $2, finished_at = now()
+WHERE id = $1 AND ($3::text IS NULL OR status = $3)`
+/**
+ * Unfinished rows whose state last changed before the grace, oldest first, and
+ * how long ago that was (the database's clock, shared by every process).
+ * Params: $1 grace in ms, $2 limit.
+ */
+const SELECT_UNFINISHED = `SELECT ${COLUMNS}, requeues,
+  (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::float8 AS age_ms
+FROM mockups WHERE status IN ('queued', 'running')
+  AND created_at < now() - $1 * interval '1 millisecond'
+ORDER BY created_at LIMIT $2`
+/** Params: $1 id. */
+const COUNT_REQUEUE = `UPDATE mockups SET requeues = requeues + 1 WHERE id = $1 AND status = 'queued'`
 
 const toRecord = (row: MockupRow): MockupRecord => ({
   id: row.id,
@@ -70,6 +91,15 @@ const toRecord = (row: MockupRow): MockupRecord => ({
   startedAt: row.started_at?.toISOString() ?? null,
   finishedAt: row.finished_at?.toISOString() ?? null,
 })
+
+/** An unfinished row as the reconciler sees it. */
+export interface UnfinishedMockup {
+  record: MockupRecord
+  /** Times the reconciler re-queued it already. */
+  requeues: number
+  /** Since it was queued, or since its last attempt started. */
+  ageMs: number
+}
 
 /** A new job's parameters, resolved (no defaults left), and who asked. */
 export type NewMockup = Omit<MockupJob, 'mockupId'> & { id: string; submittedBy: string }
@@ -105,6 +135,7 @@ export function createMockupRecords(pool: pg.Pool) {
       ])
       return rows.map(toRecord)
     },
+    /** False when the row is no longer runnable (finished, failed, or gone): the job must not run. */
     async markRunning(id: string): Promise<boolean> {
       return ((await pool.query(MARK_RUNNING, [id])).rowCount ?? 0) === 1
     },
@@ -125,8 +156,28 @@ export function createMockupRecords(pool: pg.Pool) {
         result.webpKey,
       ])
     },
-    async markFailed(id: string, error: string): Promise<void> {
-      await pool.query(MARK_FAILED, [id, error.slice(0, 1000)])
+    /** Fails the row with `code`; with `expected`, only while it still has that status. */
+    async markFailed(
+      id: string,
+      code: MockupFailureCode,
+      expected?: MockupStatus,
+    ): Promise<boolean> {
+      return ((await pool.query(MARK_FAILED, [id, code, expected ?? null])).rowCount ?? 0) === 1
+    },
+    async unfinished(graceMs: number, limit: number): Promise<UnfinishedMockup[]> {
+      const { rows } = await pool.query<MockupRow & { requeues: number; age_ms: number }>(
+        SELECT_UNFINISHED,
+        [graceMs, limit],
+      )
+      return rows.map((row) => ({
+        record: toRecord(row),
+        requeues: row.requeues,
+        ageMs: row.age_ms,
+      }))
+    },
+    /** Counts a re-queue of a row still queued; false when it moved on meanwhile. */
+    async countRequeue(id: string): Promise<boolean> {
+      return ((await pool.query(COUNT_REQUEUE, [id])).rowCount ?? 0) === 1
     },
   }
 }
