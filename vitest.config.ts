@@ -11,6 +11,9 @@ export default defineConfig({
       'scripts/**/*.test.ts',
     ],
     globalSetup: ['tests/setup/global.ts'],
+    // The shared test Redis runs without persistence (--save "" --appendonly no):
+    // services the tests start (children inherit this) accept it knowingly.
+    env: { QUEUE_REDIS_ALLOW_VOLATILE: 'true' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores here: more forks only add contention on the shared servers.

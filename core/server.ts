@@ -29,7 +29,7 @@ import {
   QueueProducer,
   queueSettingsFromConfig,
 } from './platform/queue/index.ts'
-import { closeRedis, createRedis } from './platform/redis/index.ts'
+import { closeRedis, createRedis, queueRedisCheck } from './platform/redis/index.ts'
 import type { ServiceContext } from './platform/service.ts'
 import { createMockupStorage } from './platform/storage/index.ts'
 import { createLatencyPool } from './pools/latency/index.ts'
@@ -71,10 +71,12 @@ export async function startCore({
   let cacheRedis: ReturnType<typeof createRedis> | undefined
   let queueConnection: ReturnType<typeof createRedis> | undefined
   if (config.REDIS_URL) {
+    // A fail-fast connection to the queue Redis: probes and the backlog collector.
     const redis = createRedis(config.REDIS_URL, { role: 'cache', name: 'core', logger })
     onShutdown('redis', () => closeRedis(redis))
     addReadinessCheck({ name: 'redis', check: () => redis.ping() })
-    cacheRedis = redis
+    addReadinessCheck(queueRedisCheck(redis, { allowVolatile: config.QUEUE_REDIS_ALLOW_VOLATILE }))
+    if (config.CACHE_REDIS_URL === config.REDIS_URL) cacheRedis = redis
     registerRedisQueueCollector(metrics.registry, ALL_QUEUES, {
       redis,
       prefix: settings.prefix,
@@ -98,6 +100,14 @@ export async function startCore({
     onShutdown('mockup queue', () => mockupQueue?.close())
   } else {
     logger.warn('REDIS_URL is unset: POST /signals and POST /mockups answer 503')
+  }
+
+  // The rate limiter's Redis: CACHE_REDIS_URL (which defaults to REDIS_URL), a
+  // server that may evict; the queues above stay on REDIS_URL.
+  if (config.CACHE_REDIS_URL && !cacheRedis) {
+    const cache = createRedis(config.CACHE_REDIS_URL, { role: 'cache', name: 'core-cache', logger })
+    onShutdown('redis (cache)', () => closeRedis(cache))
+    cacheRedis = cache
   }
 
   if (config.REDIS_URL && pool) {
@@ -154,7 +164,7 @@ export async function startCore({
     `http://127.0.0.1:${config.METRICS_PORT ?? CORE_METRICS_PORT}/metrics`,
   ]
 
-  // Shared across cluster workers in Redis (on the cache connection above);
+  // Shared across cluster workers in Redis (on the cache connection above, CACHE_REDIS_URL);
   // per process only when there is none.
   const limiter = rateLimitFromConfig(config, 'core', logger, { redis: cacheRedis })
   onShutdown('rate limiter', limiter.close)

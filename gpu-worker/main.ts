@@ -16,7 +16,7 @@ import {
   QUEUE_NAMES,
   queueSettingsFromConfig,
 } from '../core/platform/queue/index.ts'
-import { closeRedis, createRedis } from '../core/platform/redis/index.ts'
+import { closeRedis, createRedis, queueRedisCheck } from '../core/platform/redis/index.ts'
 import { runService } from '../core/platform/service.ts'
 import { createMockupStorage } from '../core/platform/storage/index.ts'
 import { reportExecutionProviders } from './execution-provider/index.ts'
@@ -79,6 +79,9 @@ await runService({
     })
     onShutdown('redis (metrics)', () => closeRedis(metricsRedis))
     addReadinessCheck({ name: 'redis', check: () => metricsRedis.ping() })
+    addReadinessCheck(
+      queueRedisCheck(metricsRedis, { allowVolatile: config.QUEUE_REDIS_ALLOW_VOLATILE }),
+    )
     // Slots belong to the physical device, so pods on other GPUs never wait on these.
     const gpuUuids = await readGpuUuids(process.env.CUDA_VISIBLE_DEVICES)
     const slotDevice = resolveSlotDevice({

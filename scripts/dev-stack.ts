@@ -75,6 +75,11 @@ async function main(): Promise<void> {
     storageDir: resolve(DATA_DIR, 'mockups'),
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     corePort: config.PORT ?? 3000,
+    // Our private Redis keeps an append-only file; a REDIS_URL of the user's
+    // may not (the shared test Redis): accept it unless they say otherwise.
+    env: config.REDIS_URL
+      ? { QUEUE_REDIS_ALLOW_VOLATILE: process.env.QUEUE_REDIS_ALLOW_VOLATILE || 'true' }
+      : {},
     onStart: (name) => step(`starting ${name}…`),
     onOutput: say,
   })

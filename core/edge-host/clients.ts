@@ -73,11 +73,16 @@ export function edgeClients(
   } else if (config.EDGE_CACHE === 'memory') {
     cache = memoryCache()
   } else {
-    const redis = createRedis(need(config.REDIS_URL, 'REDIS_URL', 'when EDGE_CACHE is ioredis'), {
-      role: 'cache',
-      name: 'edge-score-cache',
-      logger: options.logger,
-    })
+    // The score cache may evict: CACHE_REDIS_URL (REDIS_URL when unset), never the queues' need.
+    const url = config.CACHE_REDIS_URL ?? config.REDIS_URL
+    const redis = createRedis(
+      need(url, 'CACHE_REDIS_URL or REDIS_URL', 'when EDGE_CACHE is ioredis'),
+      {
+        role: 'cache',
+        name: 'edge-score-cache',
+        logger: options.logger,
+      },
+    )
     closers.push(() => closeRedis(redis))
     cache = ioredisCache(redis)
   }

@@ -12,7 +12,7 @@
 import { createPool } from '../platform/db/index.ts'
 import { registerRedisQueueCollector } from '../platform/metrics/index.ts'
 import { QUEUE_NAMES, queueSettingsFromConfig } from '../platform/queue/index.ts'
-import { closeRedis, createRedis } from '../platform/redis/index.ts'
+import { closeRedis, createRedis, queueRedisCheck } from '../platform/redis/index.ts'
 import { runService } from '../platform/service.ts'
 import { startIngestionWorker } from './worker.ts'
 
@@ -44,6 +44,7 @@ await runService({
     })
     onShutdown('redis (metrics)', () => closeRedis(probe))
     addReadinessCheck({ name: 'redis', check: () => probe.ping() })
+    addReadinessCheck(queueRedisCheck(probe, { allowVolatile: config.QUEUE_REDIS_ALLOW_VOLATILE }))
     registerRedisQueueCollector(metrics.registry, [QUEUE_NAMES.signalIngestion], {
       redis: probe,
       prefix: settings.prefix,

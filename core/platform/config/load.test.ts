@@ -56,6 +56,28 @@ describe('loadConfig', () => {
     expect(loadConfig(value === undefined ? {} : { REQUIRE_GPU: value }).REQUIRE_GPU).toBe(expected)
   })
 
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['0', false],
+  ])('Should read QUEUE_REDIS_ALLOW_VOLATILE=%s as %s', (value, expected) => {
+    const env = value === undefined ? {} : { QUEUE_REDIS_ALLOW_VOLATILE: value }
+    expect(loadConfig(env).QUEUE_REDIS_ALLOW_VOLATILE).toBe(expected)
+  })
+
+  it('Should default CACHE_REDIS_URL to REDIS_URL, and keep one set apart', () => {
+    expect(loadConfig({}).CACHE_REDIS_URL).toBeUndefined()
+    expect(loadConfig({ REDIS_URL: 'redis://queue:6379' }).CACHE_REDIS_URL).toBe(
+      'redis://queue:6379',
+    )
+    const apart = loadConfig({
+      REDIS_URL: 'redis://queue:6379',
+      CACHE_REDIS_URL: 'redis://cache:6379/2',
+    })
+    expect(apart.REDIS_URL).toBe('redis://queue:6379')
+    expect(apart.CACHE_REDIS_URL).toBe('redis://cache:6379/2')
+  })
+
   it('Should leave the scheduled benchmark without an edge until one is configured', () => {
     expect(loadConfig({})).toMatchObject({ BENCHMARK_RUNS: 100 })
     expect(loadConfig({}).BENCHMARK_SCORE_URL).toBeUndefined()

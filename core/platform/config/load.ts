@@ -29,7 +29,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
   const result = configSchema.safeParse(present)
   if (!result.success) throw new ConfigError(result.error.issues.map(describe))
-  return result.data
+  // The cache Redis is the queue Redis unless configured apart.
+  return { ...result.data, CACHE_REDIS_URL: result.data.CACHE_REDIS_URL ?? result.data.REDIS_URL }
 }
 
 /**

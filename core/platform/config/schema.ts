@@ -31,7 +31,14 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DB_POOL_SIZE: wholeNumber(1, 1000).default(10),
+  // The queue Redis (BullMQ): must be noeviction and persistent (checked at /readyz).
   REDIS_URL: url(['redis', 'rediss']).optional(),
+  // The cache Redis (score cache, rate limiter): may evict and forget, so it
+  // can be a separate, cheaper server. Unset: REDIS_URL (filled in by loadConfig).
+  CACHE_REDIS_URL: url(['redis', 'rediss']).optional(),
+  // Accept a queue Redis that may evict or lose keys (no noeviction, no
+  // AOF/RDB): /readyz passes, naming what is unsafe. For tests and throwaway stacks.
+  QUEUE_REDIS_ALLOW_VOLATILE: flag.default(false),
   EDGE_CACHE: z.enum(['ioredis', 'upstash', 'memory']).default('ioredis'),
   EDGE_DB: z.enum(['pg', 'neon']).default('pg'),
   // Where GET /analytics/latency reads request histograms (comma-separated

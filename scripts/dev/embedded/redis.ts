@@ -4,6 +4,7 @@
  * unset (with an append-only file), and for fault tests that stop Redis
  * without touching the shared one.
  */
+import { once } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { Redis } from 'ioredis'
 import { freePort } from './free-port.ts'
@@ -15,6 +16,8 @@ export interface PrivateRedis {
   url: string
   port: number
   stop: () => Promise<void>
+  /** Sends `signal` (SIGKILL: a crash, no final write) and resolves once the process is gone. */
+  kill: (signal: NodeJS.Signals) => Promise<void>
 }
 
 /** Options of {@link startPrivateRedis}. */
@@ -55,7 +58,14 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     options.dir,
   ])
   await waitUntil(server, () => ping(port), `redis-server on port ${port}`, 10_000)
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => server.stop() }
+  const kill = async (signal: NodeJS.Signals) => {
+    const { child } = server
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = once(child, 'exit')
+    child.kill(signal)
+    await exited
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => server.stop(), kill }
 }
 
 async function ping(port: number): Promise<boolean> {

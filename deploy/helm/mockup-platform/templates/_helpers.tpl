@@ -68,6 +68,8 @@ core:
   secretKeys:
     DATABASE_URL: true
     REDIS_URL: true
+    # The score cache and rate limiter's Redis, which may evict; unset: REDIS_URL.
+    CACHE_REDIS_URL: false
     API_KEYS: false
     # The optimization metrics store (sqlite:<path> or a postgres:// URL with
     # credentials); unset: the main database.
@@ -93,6 +95,8 @@ edge:
   secretKeys:
     DATABASE_URL: true
     REDIS_URL: true
+    # The score cache and rate limiter's Redis, which may evict; unset: REDIS_URL.
+    CACHE_REDIS_URL: false
     API_KEYS: false
     UPSTASH_REDIS_REST_TOKEN: false
     NEON_DATABASE_URL: false
