@@ -21,6 +21,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createPool, migrate } from '../core/platform/db/index.ts'
 import { insertSignals } from '../core/signals/index.ts'
+import { positiveWholeNumbers } from './bench/args.ts'
 import { median } from './bench/stats.ts'
 import { requireWrk, runWrk } from './bench/wrk.ts'
 import { startNeonBridge, startUpstashBridge } from './dev/bridges/index.ts'
@@ -37,13 +38,11 @@ const { values } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
   },
 })
-const durationS = Number(values.duration)
-const rounds = Number(values.rounds)
-const connections = Number(values.connections)
-if (![durationS, rounds, connections].every((n) => Number.isInteger(n) && n > 0)) {
-  process.stderr.write('--duration, --rounds and --connections must be positive whole numbers\n')
-  process.exit(2)
-}
+const {
+  duration: durationS,
+  rounds,
+  connections,
+} = positiveWholeNumbers(values, ['duration', 'rounds', 'connections'])
 
 const ROOT = resolve(import.meta.dirname, '..')
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/15'

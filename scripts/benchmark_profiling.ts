@@ -22,6 +22,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { positiveWholeNumbers } from './bench/args.ts'
 import { processCpuSeconds } from './bench/process-cpu.ts'
 import { PROFILING_MODES, type ProfilingMode } from './bench/profiling-modes.ts'
 import { median } from './bench/stats.ts'
@@ -35,13 +36,11 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
   },
 })
-const durationS = Number(values.duration)
-const rounds = Number(values.rounds)
-const connections = Number(values.connections)
-if (![durationS, rounds, connections].every((n) => Number.isInteger(n) && n > 0)) {
-  process.stderr.write('--duration, --rounds and --connections must be positive whole numbers\n')
-  process.exit(2)
-}
+const {
+  duration: durationS,
+  rounds,
+  connections,
+} = positiveWholeNumbers(values, ['duration', 'rounds', 'connections'])
 
 const ROOT = resolve(import.meta.dirname, '..')
 /** The servers' core and the load generators' core (where taskset exists). */

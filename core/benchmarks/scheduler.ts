@@ -187,7 +187,14 @@ export function startBenchmarkScheduler(options: BenchmarkSchedulerOptions): Ben
   const started = createWorker<BenchmarkJob, BenchmarkJobResult>(
     QUEUE_NAMES.benchmarks,
     createBenchmarkProcessor({ runScore }),
-    { redisUrl: options.redisUrl, settings, concurrency: 1, name: 'benchmark-worker', logger },
+    {
+      redisUrl: options.redisUrl,
+      settings,
+      concurrency: 1,
+      name: 'benchmark-worker',
+      logger,
+      registry: options.regressionGauge?.registry,
+    },
   )
   started.worker.on('completed', (job, result) =>
     logger.info({ job: job.id, ...result }, 'benchmark finished'),

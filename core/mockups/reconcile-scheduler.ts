@@ -70,7 +70,14 @@ export function startMockupReconciler(options: MockupReconcilerOptions) {
         counter,
         policy: { graceMs: options.graceMs, maxRequeues: 1 },
       }),
-    { redisUrl: options.redisUrl, settings, concurrency: 1, name: 'mockup-reconciler', logger },
+    {
+      redisUrl: options.redisUrl,
+      settings,
+      concurrency: 1,
+      name: 'mockup-reconciler',
+      logger,
+      registry: options.registry,
+    },
   )
   return {
     ready,

@@ -32,7 +32,7 @@ import { createRedis } from '../../core/platform/redis/index.ts'
 import { createFsMockupStorage } from '../../core/platform/storage/index.ts'
 import { parseApiKeys } from '../../edge/auth/index.ts'
 import { MOCKUP_FAILURES } from '../../edge/contracts/mockups.ts'
-import type { SdPipeline } from '../../gpu-worker/sd/index.ts'
+import { loadSdPipeline, type SdPipeline, writeTinySdModelSet } from '../../gpu-worker/sd/index.ts'
 import { SlotSemaphore } from '../../gpu-worker/slots/index.ts'
 import {
   type MockupProcessorDeps,
@@ -56,23 +56,9 @@ let records: MockupRecords
 let producer: QueueProducer<MockupJob, unknown>
 let deps: MockupProcessorDeps
 
-// A grey design at the asked size: the compositor and storage run for real.
-const generate = vi.fn<SdPipeline['generate']>(async (o) => {
-  const width = o.width ?? 64
-  const height = o.height ?? 64
-  return {
-    width,
-    height,
-    channels: 3,
-    data: new Uint8Array(width * height * 3).fill(128),
-    seed: o.seed ?? 0,
-    steps: o.steps ?? 1,
-    guidanceScale: 7.5,
-    unetEvaluations: 1,
-    scheduler: 'pndm',
-    timings: { tokenizeMs: 1, textEncoderMs: 1, unetMs: 1, vaeMs: 1, overheadMs: 0, totalMs: 4 },
-  }
-})
+// The real pipeline on the tiny model set, watched: a test checks it is not called.
+let pipeline: SdPipeline
+const generate = vi.fn<SdPipeline['generate']>((options) => pipeline.generate(options))
 
 /** What every test mock-up asks for. */
 const PARAMS = {
@@ -122,10 +108,12 @@ beforeAll(async () => {
   pool = createPool({ url: schema.url, schema: schema.schema, size: 4, name: 'reconciler_test' })
   await migrate(pool, { schema: schema.schema })
   dir = await mkdtemp(join(tmpdir(), 'reconciler-'))
+  await writeTinySdModelSet(join(dir, 'model'), { seed: 3 })
+  pipeline = await loadSdPipeline(join(dir, 'model'))
   records = createMockupRecords(pool)
   producer = new QueueProducer(QUEUE_NAMES.mockups, { connection, settings })
   deps = {
-    pipeline: { generate, providers: { textEncoder: 'cpu', unet: 'cpu', vaeDecoder: 'cpu' } },
+    pipeline: { generate, providers: pipeline.providers },
     semaphore: new SlotSemaphore(connection, { slots: 1, prefix: `${prefix}:gpu` }),
     records,
     storage: createFsMockupStorage({ root: dir }),
@@ -134,6 +122,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await pipeline?.release()
   const reconcile = new Queue(MOCKUP_RECONCILE_QUEUE, { connection, prefix })
   for (const queue of [producer.queue, reconcile])
     await queue.obliterate({ force: true }).catch(() => {})

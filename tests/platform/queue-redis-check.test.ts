@@ -52,6 +52,21 @@ describe('queue Redis readiness', () => {
     expect(accepted.checks['queue-redis']?.detail).toMatch(/accepted.*persistence is off/)
   })
 
+  it('Should report not ready when the queue Redis does not answer, whatever the setting', async () => {
+    const server = await startPrivateRedis({ dir: join(dir, 'gone') })
+    await server.stop()
+    const redis = new Redis(server.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    })
+    redis.on('error', () => {})
+    clients.push(redis)
+    const report = await runHealthChecks([queueRedisCheck(redis, { allowVolatile: true })])
+    expect(report.ready).toBe(false)
+    expect(report.checks['queue-redis']?.error).toBeTruthy()
+  })
+
   it("Should report ready with an append-only file and noeviction (npm start's Redis)", async () => {
     const redis = await connect(true)
     const report = await runHealthChecks([queueRedisCheck(redis, { allowVolatile: false })])

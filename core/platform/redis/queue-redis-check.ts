@@ -35,7 +35,7 @@ export function judgeQueueRedis(settings: QueueRedisSettings): string[] {
 }
 
 /** Whether `err` says the server refuses CONFIG (renamed, disabled, or not permitted). */
-function configRefused(err: unknown): boolean {
+export function configRefused(err: unknown): boolean {
   const message = String((err as Error)?.message ?? err)
   return /unknown command|NOPERM|not allowed|disabled/i.test(message)
 }
@@ -70,6 +70,8 @@ export async function readQueueRedisSettings(
 export interface QueueRedisCheckOptions {
   /** `QUEUE_REDIS_ALLOW_VOLATILE`: pass despite the problems, naming them. */
   allowVolatile: boolean
+  /** How long a reading is reused: probes come every few seconds, the settings rarely change. @defaultValue 60000 */
+  cacheMs?: number
 }
 
 /**
@@ -77,10 +79,15 @@ export interface QueueRedisCheckOptions {
  * `REDIS_URL`): fails naming each problem, unless `allowVolatile`.
  */
 export function queueRedisCheck(redis: Redis, options: QueueRedisCheckOptions): HealthCheck {
+  const cacheMs = options.cacheMs ?? 60_000
+  let cached: { at: number; settings: QueueRedisSettings | undefined } | undefined
   return {
     name: 'queue-redis',
     check: async () => {
-      const settings = await readQueueRedisSettings(redis)
+      // A failed read is not cached: the next probe asks again.
+      if (!cached || Date.now() - cached.at >= cacheMs)
+        cached = { at: Date.now(), settings: await readQueueRedisSettings(redis) }
+      const { settings } = cached
       if (!settings) {
         return new HealthDetail(
           'cannot verify maxmemory-policy and persistence: the server refuses CONFIG (managed Redis?)',
