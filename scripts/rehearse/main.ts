@@ -183,11 +183,8 @@ try {
       console.log(`\n-- ${c.label} (last lines)\n${await tailLogs(c.placement.containerName)}`)
   }
   if (!opts.keep) {
-    await podman(
-      ['rm', '--force', '--time', '0', ...placed.map((c) => c.placement.containerName)],
-      60_000,
-    )
-    await podman(['rm', '--force', '--filter', `label=rehearsal=${runId}`], 60_000)
+    // Every container of the run carries its label: init containers and any that failed to start too.
+    await podman(['rm', '--force', '--time', '0', '--filter', `label=rehearsal=${runId}`], 60_000)
     rmSync(hostDir, { recursive: true, force: true })
     await scratch.drop()
   } else {
