@@ -59,7 +59,10 @@ await runService({
     onShutdown('SD pipeline', () => pipeline.release())
     // One small run so the first job does not pay the sessions' warm-up.
     await pipeline.generate({ prompt: 'warm up', seed: 0, steps: 1, width: 64, height: 64 })
-    logger.info({ modelDir, providers: pipeline.providers }, 'SD pipeline loaded')
+    logger.info(
+      { modelDir, providers: pipeline.providers, ...pipeline.labels },
+      'SD pipeline loaded',
+    )
     const providers = reportExecutionProviders({
       requested: config.EXECUTION_PROVIDERS,
       inUse: pipeline.providers,
@@ -131,7 +134,7 @@ await runService({
         slotMetrics: createGpuSlotMetrics(metrics.registry),
         records,
         storage: createMockupStorage(config),
-        recordStages: mockupStageRecorder(metrics.registry),
+        recordStages: mockupStageRecorder(metrics.registry, pipeline.labels),
         logger,
       }),
       {

@@ -66,8 +66,9 @@ await runCli(USAGE, async () => {
   )
   const pipe = await loadSdPipeline(dir, { providers })
   const provider = pipe.providers.unet
+  const { layout, precision } = pipe.labels
   console.log(
-    `model ${dir}, provider ${provider}, ${width}x${height}, ${steps} steps, product ${product}`,
+    `model ${dir} (${layout}, ${precision}), provider ${provider}, ${width}x${height}, ${steps} steps, product ${product}`,
   )
 
   const once = async (seed: number): Promise<Run> => {
@@ -95,7 +96,7 @@ await runCli(USAGE, async () => {
     )
   }
   const med = (stage: MockupStage | 'total') => median(results.map((r) => r[stage]))
-  console.log(`\nmedian of ${runs} runs, provider ${provider}:`)
+  console.log(`\nmedian of ${runs} runs, provider ${provider}, ${layout} ${precision}:`)
   for (const stage of MOCKUP_STAGES)
     console.log(`  ${stage.padEnd(13)} ${med(stage).toFixed(2).padStart(9)} ms`)
   console.log(`  ${'unet/step'.padEnd(13)} ${(med('unet') / steps).toFixed(2).padStart(9)} ms`)

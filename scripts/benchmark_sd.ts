@@ -3,7 +3,8 @@
  * Per-stage timings of the SD pipeline on the CPU: warm-up generations (ORT
  * sessions need one; V8 optimises the per-step loops only after a few images,
  * as a worker's steady state has them), then `--runs` measured ones; prints the
- * median of each stage and the share of time spent outside session.run.
+ * median of each stage and the share of time spent outside session.run, then
+ * what the float16 boundary costs per step at that size (for fp16 exports).
  *
  *   npx tsx scripts/benchmark_sd.ts [--runs 5] [--warmup 3] [--steps N] [--size 512x512] [--model-dir DIR]
  */
@@ -15,8 +16,9 @@ import {
   runCli,
   UsageError,
 } from '../gpu-worker/sd/cli/args.ts'
-import { loadSdPipeline, type StageTimings } from '../gpu-worker/sd/pipeline.ts'
+import { loadSdPipeline, outsideSessionMs, type StageTimings } from '../gpu-worker/sd/pipeline.ts'
 import { resolveModelDir } from '../gpu-worker/sd/tiny/index.ts'
+import { measureFp16StepCost } from './bench/fp16-cost.ts'
 import { median } from './bench/stats.ts'
 
 const USAGE = `usage: npx tsx scripts/benchmark_sd.ts [options]
@@ -38,11 +40,6 @@ const STAGES: [keyof StageTimings, string][] = [
 ]
 // The pipeline's own work should stay small next to the models'.
 const OUTSIDE_GOAL = 0.1
-
-/** Time outside session.run: tokenizing plus the pipeline's overhead. */
-function outside(t: StageTimings): number {
-  return t.tokenizeMs + t.overheadMs
-}
 
 await runCli(USAGE, async () => {
   const { values, positionals } = parseArgs({
@@ -76,8 +73,9 @@ await runCli(USAGE, async () => {
   dir = pipe.files.dir
   const options = { prompt: values.prompt, seed: 1, steps, width, height }
   try {
+    const { layout, precision } = pipe.labels
     console.log(
-      `${warmup} warm-up runs (${width}x${height}, ${steps} steps, ${pipe.scheduler.kind})`,
+      `${warmup} warm-up runs (${width}x${height}, ${steps} steps, ${pipe.scheduler.kind}, ${layout} ${precision})`,
     )
     for (let i = 0; i < warmup; i++) await pipe.generate(options)
     const results: StageTimings[] = []
@@ -87,11 +85,11 @@ await runCli(USAGE, async () => {
       console.log(
         `Run ${i + 1}/${runs}: ${t.totalMs.toFixed(1)} ms (unet ${t.unetMs.toFixed(1)} ms over ` +
           `${unetEvaluations} evaluations, vae ${t.vaeMs.toFixed(1)} ms, outside session.run ` +
-          `${outside(t).toFixed(1)} ms)`,
+          `${outsideSessionMs(t).toFixed(1)} ms)`,
       )
     }
     console.log(
-      `Median of ${runs} runs, ${width}x${height}, ${steps} steps, provider ${pipe.providers.unet}:`,
+      `Median of ${runs} runs, ${width}x${height}, ${steps} steps, ${layout} ${precision}, provider ${pipe.providers.unet}:`,
     )
     for (const [key, label] of STAGES) {
       console.log(
@@ -100,10 +98,18 @@ await runCli(USAGE, async () => {
           .padStart(9)} ms`,
       )
     }
-    const share = median(results.map((t) => outside(t) / t.totalMs))
+    const share = median(results.map((t) => outsideSessionMs(t) / t.totalMs))
     const verdict = share < OUTSIDE_GOAL ? 'within' : 'above'
     console.log(
       `Outside session.run: ${(share * 100).toFixed(1)}% of the total (${verdict} the ${OUTSIDE_GOAL * 100}% goal)`,
+    )
+    const fp16 = measureFp16StepCost(width, height, 2)
+    console.log(
+      `fp16 boundary per guided step (${fp16.elements} elements each way): narrow ` +
+        `${fp16.narrowUs.toFixed(1)} us + widen ${fp16.widenUs.toFixed(1)} us = ${fp16.stepUs.toFixed(1)} us` +
+        (precision.startsWith('fp16')
+          ? ' (inside the unet times above)'
+          : ' (not paid by this fp32 set)'),
     )
   } finally {
     await pipe.release()

@@ -25,8 +25,8 @@ import { loadClipTokenizer } from '../gpu-worker/sd/tokenizer/index.ts'
 
 const USAGE = `usage:
   npx tsx scripts/sd.ts generate --prompt "..." --seed N --out a.png [options]
-      --steps N              inference steps, 1-150 (default 25; 4 for LCM)
-      --guidance G           guidance scale, 0-30 (default 7.5)
+      --steps N              inference steps, 1-150 (default: the layout's, 25; 4 for LCM, 1 for Turbo)
+      --guidance G           guidance scale, 0-30; at most 1 is off (default 7.5; 5 SDXL, 8.5 LCM, 0 Turbo)
       --size WxH             image size, multiples of 8 from 64 to 1024 (default 512x512)
       --negative-prompt "…"  what to steer away from
       --scheduler KIND       ddim, pndm, euler, euler-ancestral or lcm (default: the model's)
@@ -106,7 +106,8 @@ async function generate(args: string[]): Promise<void> {
     const t = image.timings
     process.stdout.write(
       `Wrote ${values.out} (${width}x${height}, seed ${seed}, ${image.steps} steps, ` +
-        `${image.scheduler}, provider ${pipe.providers.unet}) in ${t.totalMs.toFixed(0)} ms: ` +
+        `${image.scheduler}, ${pipe.labels.layout} ${pipe.labels.precision}, ` +
+        `provider ${pipe.providers.unet}) in ${t.totalMs.toFixed(0)} ms: ` +
         `tokenize ${t.tokenizeMs.toFixed(1)}, text_encoder ${t.textEncoderMs.toFixed(1)}, ` +
         `unet ${t.unetMs.toFixed(1)}, vae ${t.vaeMs.toFixed(1)}, overhead ${t.overheadMs.toFixed(1)} ms\n`,
     )

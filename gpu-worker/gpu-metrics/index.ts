@@ -1,5 +1,11 @@
-/** @module The driver (nvidia-smi): one guarded run, and GPU utilisation and temperature. */
+/** @module The driver (nvidia-smi): one guarded run; GPU utilisation, temperature and memory. */
 
+export {
+  type GpuMemoryReading,
+  MEMORY_QUERY,
+  parseGpuMemory,
+  readGpuMemory,
+} from './memory.ts'
 export { registerGpuMetrics } from './metrics.ts'
 export { type NvidiaSmiRunOptions, runNvidiaSmi } from './nvidia-smi.ts'
 export { type GpuReading, parseNvidiaSmi } from './parse.ts'

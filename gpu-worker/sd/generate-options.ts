@@ -4,7 +4,6 @@
  * throw {@link SdInputError} before any model runs, so a worker can fail the job
  * without retrying it.
  */
-import type { SchedulerKind } from './schedulers/types.ts'
 
 /** Thrown for generation options outside their limits (a caller error: do not retry). */
 export class SdInputError extends Error {
@@ -18,9 +17,12 @@ export interface GenerateOptions {
   negativePrompt?: string
   /** Non-negative safe integer; same seed and options give the same bytes. */
   seed: number
-  /** Inference steps, 1-150. @defaultValue 25 (4 for LCM) */
+  /** Inference steps, 1-150. @defaultValue the layout's: 25 (4 for LCM, 1 for Turbo) */
   steps?: number
-  /** Classifier-free guidance scale, 0-30; at most 1 means no guidance. @defaultValue 7.5 (8.5 for LCM) */
+  /**
+   * Classifier-free guidance scale, 0-30; at most 1 means no guidance (one UNet batch).
+   * @defaultValue the layout's: 7.5 (5 for SDXL, 8.5 for LCM, 0 for Turbo)
+   */
   guidanceScale?: number
   /** Image width in pixels, a multiple of 8 from 64 to 1024. @defaultValue 512 */
   width?: number
@@ -54,22 +56,27 @@ export const GENERATE_LIMITS = {
   sizeMultiple: 8,
 } as const
 
+/** The model's defaults for the options that depend on it (see layoutDefaults). */
+export interface ModelDefaults {
+  steps: number
+  guidanceScale: number
+}
+
 /**
  * Applies defaults and checks limits.
  * @throws SdInputError naming the option, its value and what is allowed
  */
 export function resolveGenerateOptions(
   options: GenerateOptions,
-  scheduler: SchedulerKind,
+  defaults: ModelDefaults,
 ): ResolvedGenerateOptions {
   const L = GENERATE_LIMITS
-  const lcm = scheduler === 'lcm'
   const resolved: ResolvedGenerateOptions = {
     prompt: options.prompt,
     negativePrompt: options.negativePrompt ?? '',
     seed: options.seed,
-    steps: options.steps ?? (lcm ? 4 : 25),
-    guidanceScale: options.guidanceScale ?? (lcm ? 8.5 : 7.5),
+    steps: options.steps ?? defaults.steps,
+    guidanceScale: options.guidanceScale ?? defaults.guidanceScale,
     width: options.width ?? 512,
     height: options.height ?? 512,
   }

@@ -12,12 +12,16 @@
 export { SeededRandom } from '../../core/platform/random.ts'
 export {
   createOnnxNodeBackend,
+  DEVICE_PROVIDERS,
+  type Feed,
+  type HeldTensor,
   type InferenceBackend,
   type ModelSession,
   type OnnxNodeOptions,
   onnxNodeBackend,
   openSession,
   type SdLogger,
+  type SessionOpenOptions,
   type Tensor,
   type TensorInfo,
 } from './backend/index.ts'
@@ -25,19 +29,50 @@ export { SdModelError } from './files.ts'
 export {
   GENERATE_LIMITS,
   type GenerateOptions,
+  type ModelDefaults,
   resolveGenerateOptions,
   SdInputError,
 } from './generate-options.ts'
-export { bindSdSessions, type SdBindings, type TimestepFormat } from './model-bindings.ts'
-export { DEFAULT_VAE_SCALING_FACTOR, readSdModelFiles, type SdModelFiles } from './model-files.ts'
+export {
+  detectLayout,
+  type LayoutEvidence,
+  layoutDefaults,
+  PIPELINE_FAMILIES,
+  type SdFamily,
+  type SdLayout,
+  type SdVariant,
+} from './layout.ts'
+export {
+  bindSdSessions,
+  type EncoderBinding,
+  type SdBindings,
+  type SdSessions,
+  type TimestepFormat,
+} from './model-bindings.ts'
+export {
+  DEFAULT_VAE_SCALING_FACTOR,
+  readSdModelFiles,
+  SDXL_VAE_SCALING_FACTOR,
+  type SdModelFiles,
+  type SecondEncoderFiles,
+} from './model-files.ts'
 export {
   type GeneratedImage,
   loadSdPipeline,
+  outsideSessionMs,
+  type SdModelLabels,
   SdPipeline,
   type SdPipelineOptions,
   type SdProviders,
   type StageTimings,
 } from './pipeline.ts'
+export {
+  float16ToFloat32,
+  float32ToFloat16,
+  fromFloat16Bits,
+  type Precision,
+  toFloat16Bits,
+} from './precision/index.ts'
 export { createScheduler, type Scheduler, type SchedulerKind } from './schedulers/index.ts'
 export {
   ensureTinySdModelSet,

@@ -1,25 +1,38 @@
 /**
  * @module
- * Stable Diffusion text-to-image on three ONNX sessions: CLIP tokenizer, text
- * encoder (unconditional and conditional in one batch of 2), the UNet loop
- * under a scheduler, then the VAE decoder. Sessions load once; generate() may
- * run many times, concurrently. All latent math runs on preallocated
- * Float32Arrays, so the loop allocates nothing per element.
+ * Stable Diffusion (SD 1.x/2.x, SDXL, their LCM and Turbo variants) text-to-image
+ * on ONNX sessions: CLIP tokenizer(s), text encoder(s) (unconditional and
+ * conditional in one batch of 2 when guided), the UNet loop under a scheduler,
+ * then the VAE decoder. Sessions load once; generate() may run many times,
+ * concurrently. All latent math runs in float32 on preallocated arrays; fp16
+ * models get their tensors converted at the session boundary. The conditioning
+ * is handed to the backend once per generation and reused by every step; on a
+ * GPU provider the SD text encoder's output never leaves the device.
  */
 
 import { SeededRandom } from '../../core/platform/random.ts'
-import { onnxNodeBackend } from './backend/onnx-node.ts'
+import { DEVICE_PROVIDERS, onnxNodeBackend } from './backend/onnx-node.ts'
 import { openSession } from './backend/open-session.ts'
-import type { InferenceBackend, ModelSession, SdLogger, Tensor } from './backend/types.ts'
+import type {
+  Feed,
+  HeldTensor,
+  InferenceBackend,
+  ModelSession,
+  SdLogger,
+  Tensor,
+} from './backend/types.ts'
+import { concatFeatures, repeatBatch, sdxlTimeIds, withZeroNegative } from './conditioning.ts'
 import {
   type GenerateOptions,
+  type ModelDefaults,
   type ResolvedGenerateOptions,
   resolveGenerateOptions,
   SdInputError,
 } from './generate-options.ts'
 import { applyGuidance, guidanceEmbedding } from './guidance.ts'
 import { planarToRgb } from './image.ts'
-import { bindSdSessions, type SdBindings } from './model-bindings.ts'
+import { layoutDefaults } from './layout.ts'
+import { bindSdSessions, type SdBindings, type SdSessions } from './model-bindings.ts'
 import { readSdModelFiles, type SdModelFiles } from './model-files.ts'
 import { createScheduler } from './schedulers/create-scheduler.ts'
 import type { Scheduler, SchedulerKind, SchedulerRun } from './schedulers/types.ts'
@@ -41,9 +54,9 @@ export interface SdPipelineOptions {
 export interface StageTimings {
   /** Tokenizing both prompts. */
   tokenizeMs: number
-  /** The text encoder's session.run. */
+  /** The text encoders' session.run. */
   textEncoderMs: number
-  /** All UNet session.run calls together. */
+  /** All UNet session.run calls together (fp16 conversion of their tensors included). */
   unetMs: number
   /** The VAE decoder's session.run. */
   vaeMs: number
@@ -51,6 +64,11 @@ export interface StageTimings {
   overheadMs: number
   /** Wall time of the whole generation. */
   totalMs: number
+}
+
+/** Time outside session.run: tokenizing plus the pipeline's own overhead. */
+export function outsideSessionMs(t: StageTimings): number {
+  return t.tokenizeMs + t.overheadMs
 }
 
 /** A generated image: interleaved RGB bytes plus how it was made. */
@@ -76,9 +94,17 @@ export interface SdProviders {
   vaeDecoder: string
 }
 
+/** What a pipeline runs, as metrics label it. */
+export interface SdModelLabels {
+  /** `sd`, `sdxl`, `sd-lcm`, `sd-turbo`, `sdxl-turbo`... */
+  layout: string
+  /** The UNet's precision, with the VAE's when it differs: `fp32`, `fp16`, `fp16-vae-fp32`. */
+  precision: string
+}
+
 /**
  * Loads a model set (the ONNX export layout) and opens its sessions.
- * @throws SdModelError for a missing file or an unexpected tensor, naming both
+ * @throws SdModelError for a missing file, an unsupported layout or an unexpected tensor, naming it
  * @example
  * const pipe = await loadSdPipeline('/models/sd15', { providers: ['webgpu', 'cpu'], logger })
  * const image = await pipe.generate({ prompt: 'shirt design', seed: 1 })
@@ -90,26 +116,40 @@ export async function loadSdPipeline(
 ): Promise<SdPipeline> {
   const files = await readSdModelFiles(dir)
   const scheduler = createScheduler(files.scheduler, options.scheduler, options.logger)
-  const tokenizer = await loadClipTokenizer(files.tokenizerDir)
+  const tokenizers = [await loadClipTokenizer(files.tokenizerDir)]
+  if (files.second) tokenizers.push(await loadClipTokenizer(files.second.tokenizerDir))
   const backend = options.backend ?? onnxNodeBackend
   const providers = options.providers ?? ['cpu']
   const opened: ModelSession[] = []
   try {
-    const open = async (path: string, model: string) => {
-      const result = await openSession(backend, path, providers, model, options.logger)
+    const open = async (path: string, model: string, deviceOutputs?: string[]) => {
+      const result = await openSession(backend, path, providers, model, options.logger, {
+        ...(deviceOutputs ? { deviceOutputs } : {}),
+      })
       opened.push(result.session)
       return result
     }
-    const textEncoder = await open(files.textEncoderPath, 'text_encoder')
+    // SD's encoder output is exactly the UNet's encoder_hidden_states: let it stay on the device.
+    const sd = files.layout.family === 'sd'
+    const textEncoder = await open(
+      files.textEncoderPath,
+      'text_encoder',
+      sd ? ['last_hidden_state'] : undefined,
+    )
+    const textEncoder2 = files.second
+      ? await open(files.second.textEncoderPath, 'text_encoder_2')
+      : undefined
     const unet = await open(files.unetPath, 'unet')
     const vaeDecoder = await open(files.vaeDecoderPath, 'vae_decoder')
-    const sessions = {
+    const sessions: SdSessions<ModelSession> = {
       textEncoder: textEncoder.session,
+      ...(textEncoder2 ? { textEncoder2: textEncoder2.session } : {}),
       unet: unet.session,
       vaeDecoder: vaeDecoder.session,
     }
-    const bindings = bindSdSessions(sessions, {
+    const bindings = bindSdSessions(files.layout.family, sessions, {
       textEncoder: files.textEncoderPath,
+      ...(files.second ? { textEncoder2: files.second.textEncoderPath } : {}),
       unet: files.unetPath,
       vaeDecoder: files.vaeDecoderPath,
     })
@@ -118,28 +158,56 @@ export async function loadSdPipeline(
       unet: unet.provider,
       vaeDecoder: vaeDecoder.provider,
     }
-    return new SdPipeline(files, tokenizer, scheduler, sessions, bindings, providersInUse)
+    if (files.vaeNeedsFp32 && bindings.precision.vaeDecoder === 'fp16') {
+      options.logger?.warn(
+        { model: 'vae_decoder', path: files.vaeDecoderPath },
+        'fp16 VAE decoder whose config sets force_upcast: it may overflow (black or NaN images); export the VAE in fp32 or use the fp16-fix VAE',
+      )
+    }
+    const pipeline = new SdPipeline(
+      files,
+      tokenizers,
+      scheduler,
+      sessions,
+      bindings,
+      providersInUse,
+    )
+    await pipeline.probeDeviceConditioning(options.logger)
+    return pipeline
   } catch (err) {
     await Promise.allSettled(opened.map((s) => s.release()))
     throw err
   }
 }
 
+/** The UNet's conditioning for one generation, held by the backend for every step. */
+type Conditioning = Record<string, HeldTensor>
+
 /** A loaded Stable Diffusion pipeline. Create it with {@link loadSdPipeline}. */
 export class SdPipeline {
+  /** Step and guidance defaults of the detected layout. */
+  readonly defaults: ModelDefaults
+  /** The layout and precision, for metrics and reports. */
+  readonly labels: SdModelLabels
+  /** Whether the text encoder's device output may be fed to the UNet as it is (see probeDeviceConditioning). */
+  private deviceConditioning = true
+
   /** @internal use {@link loadSdPipeline} */
   constructor(
     readonly files: SdModelFiles,
-    readonly tokenizer: ClipTokenizer,
+    readonly tokenizers: readonly ClipTokenizer[],
     readonly scheduler: Scheduler,
-    private readonly sessions: {
-      textEncoder: ModelSession
-      unet: ModelSession
-      vaeDecoder: ModelSession
-    },
+    private readonly sessions: SdSessions<ModelSession>,
     readonly bindings: SdBindings,
     readonly providers: SdProviders,
-  ) {}
+  ) {
+    this.defaults = layoutDefaults(files.layout)
+    const { unet, vaeDecoder } = bindings.precision
+    this.labels = {
+      layout: files.layout.name,
+      precision: unet === vaeDecoder ? unet : `${unet}-vae-${vaeDecoder}`,
+    }
+  }
 
   /**
    * Generates one image.
@@ -148,7 +216,7 @@ export class SdPipeline {
    * const { data, width, height, timings } = await pipe.generate({ prompt: 'a cat', seed: 7, steps: 20 })
    */
   async generate(options: GenerateOptions): Promise<GeneratedImage> {
-    const opts = resolveGenerateOptions(options, this.scheduler.kind)
+    const opts = resolveGenerateOptions(options, this.defaults)
     const started = performance.now()
     const timings = { tokenizeMs: 0, textEncoderMs: 0, unetMs: 0, vaeMs: 0 }
     const { latentChannels, timestepCondDim } = this.bindings
@@ -156,77 +224,79 @@ export class SdPipeline {
     const guided = opts.guidanceScale > 1 && timestepCondDim === null
     const batch = guided ? 2 : 1
 
-    let t0 = performance.now()
-    const prompts = guided ? [opts.negativePrompt, opts.prompt] : [opts.prompt]
-    const ids = this.inputIds(prompts)
-    timings.tokenizeMs = performance.now() - t0
+    const conditioning = await this.encode(opts, guided, timings)
+    try {
+      const scale = this.files.vaeScaleFactor
+      const [h, w] = [opts.height / scale, opts.width / scale]
+      const size = latentChannels * h * w
+      const random = new SeededRandom(opts.seed)
+      const run = this.startScheduler(opts, size, random)
+      const latents = new Float32Array(size)
+      random.fill(latents)
+      scaleInPlace(latents, run.initNoiseSigma)
 
-    t0 = performance.now()
-    const encoded = await this.sessions.textEncoder.run({ input_ids: ids }, ['last_hidden_state'])
-    timings.textEncoderMs = performance.now() - t0
-    const hidden = floatOutput(encoded, 'last_hidden_state', this.files.textEncoderPath)
+      const unet = this.sessions.unet
+      const held = (name: string, data: Float32Array, dims: number[]) => {
+        conditioning[name] = unet.hold(name, { type: 'float32', data, dims })
+      }
+      if (this.bindings.timeIdsDim !== null) {
+        const ids = sdxlTimeIds(opts.width, opts.height, this.bindings.timeIdsDim)
+        held('time_ids', repeatBatch(ids, batch), [batch, ids.length])
+      }
+      if (timestepCondDim !== null) {
+        const embedding = guidanceEmbedding(opts.guidanceScale, timestepCondDim)
+        held('timestep_cond', repeatBatch(embedding, batch), [batch, timestepCondDim])
+      }
 
-    const scale = this.files.vaeScaleFactor
-    const [h, w] = [opts.height / scale, opts.width / scale]
-    const size = latentChannels * h * w
-    const random = new SeededRandom(opts.seed)
-    const run = this.startScheduler(opts, size, random)
-    const latents = new Float32Array(size)
-    random.fill(latents)
-    scaleInPlace(latents, run.initNoiseSigma)
+      const modelInput = new Float32Array(batch * size)
+      const guidedOutput = new Float32Array(guided ? size : 0)
+      const timestep = this.timestepTensor(batch)
+      const feeds: Record<string, Feed> = {
+        ...conditioning,
+        sample: { type: 'float32', data: modelInput, dims: [batch, latentChannels, h, w] },
+        timestep,
+      }
 
-    const modelInput = new Float32Array(batch * size)
-    const guidedOutput = new Float32Array(guided ? size : 0)
-    const timestep = this.timestepTensor(batch)
-    const feeds: Record<string, Tensor> = {
-      sample: { type: 'float32', data: modelInput, dims: [batch, latentChannels, h, w] },
-      timestep,
-      encoder_hidden_states: hidden,
-    }
-    if (timestepCondDim !== null) {
-      const embedding = guidanceEmbedding(opts.guidanceScale, timestepCondDim)
-      const cond = new Float32Array(batch * timestepCondDim)
-      for (let b = 0; b < batch; b++) cond.set(embedding, b * timestepCondDim)
-      feeds.timestep_cond = { type: 'float32', data: cond, dims: [batch, timestepCondDim] }
-    }
+      const total = run.timesteps.length
+      for (let i = 0; i < total; i++) {
+        options.signal?.throwIfAborted()
+        scaleInto(latents, run.modelInputScale(i), modelInput, batch)
+        setTimestep(timestep, run.timesteps[i]!)
+        const t0 = performance.now()
+        const out = await unet.run(feeds, ['out_sample'])
+        timings.unetMs += performance.now() - t0
+        const prediction = floatOutput(out, 'out_sample', this.files.unetPath).data
+        if (guided) applyGuidance(prediction, opts.guidanceScale, guidedOutput)
+        run.step(guided ? guidedOutput : prediction, i, latents)
+        options.onProgress?.(i + 1, total)
+      }
 
-    const total = run.timesteps.length
-    for (let i = 0; i < total; i++) {
-      options.signal?.throwIfAborted()
-      scaleInto(latents, run.modelInputScale(i), modelInput, batch)
-      setTimestep(timestep, run.timesteps[i]!)
-      t0 = performance.now()
-      const out = await this.sessions.unet.run(feeds, ['out_sample'])
-      timings.unetMs += performance.now() - t0
-      const prediction = floatOutput(out, 'out_sample', this.files.unetPath).data
-      if (guided) applyGuidance(prediction, opts.guidanceScale, guidedOutput)
-      run.step(guided ? guidedOutput : prediction, i, latents)
-      options.onProgress?.(i + 1, total)
-    }
+      scaleInPlace(latents, 1 / this.files.vaeScalingFactor)
+      const t0 = performance.now()
+      const decoded = await this.sessions.vaeDecoder.run(
+        { latent_sample: { type: 'float32', data: latents, dims: [1, latentChannels, h, w] } },
+        ['sample'],
+      )
+      timings.vaeMs = performance.now() - t0
+      const pixels = floatOutput(decoded, 'sample', this.files.vaeDecoderPath)
+      const data = planarToRgb(pixels.data, opts.width, opts.height)
 
-    scaleInPlace(latents, 1 / this.files.vaeScalingFactor)
-    t0 = performance.now()
-    const decoded = await this.sessions.vaeDecoder.run(
-      { latent_sample: { type: 'float32', data: latents, dims: [1, latentChannels, h, w] } },
-      ['sample'],
-    )
-    timings.vaeMs = performance.now() - t0
-    const pixels = floatOutput(decoded, 'sample', this.files.vaeDecoderPath)
-    const data = planarToRgb(pixels.data, opts.width, opts.height)
-
-    const totalMs = performance.now() - started
-    const inModels = timings.tokenizeMs + timings.textEncoderMs + timings.unetMs + timings.vaeMs
-    return {
-      width: opts.width,
-      height: opts.height,
-      channels: 3,
-      data,
-      seed: opts.seed,
-      steps: opts.steps,
-      guidanceScale: opts.guidanceScale,
-      unetEvaluations: total,
-      scheduler: this.scheduler.kind,
-      timings: { ...timings, overheadMs: totalMs - inModels, totalMs },
+      const totalMs = performance.now() - started
+      const inModels = timings.tokenizeMs + timings.textEncoderMs + timings.unetMs + timings.vaeMs
+      return {
+        width: opts.width,
+        height: opts.height,
+        channels: 3,
+        data,
+        seed: opts.seed,
+        steps: opts.steps,
+        guidanceScale: opts.guidanceScale,
+        unetEvaluations: total,
+        scheduler: this.scheduler.kind,
+        timings: { ...timings, overheadMs: totalMs - inModels, totalMs },
+      }
+    } finally {
+      for (const tensor of Object.values(conditioning)) tensor.dispose()
     }
   }
 
@@ -235,6 +305,125 @@ export class SdPipeline {
     const results = await Promise.allSettled(Object.values(this.sessions).map((s) => s.release()))
     const failed = results.find((r) => r.status === 'rejected')
     if (failed) throw failed.reason
+  }
+
+  /**
+   * Runs the text encoder(s) and hands their conditioning to the UNet's
+   * backend: `encoder_hidden_states` (and SDXL's `text_embeds`), batch
+   * [negative, prompt] when guided.
+   */
+  private async encode(
+    opts: ResolvedGenerateOptions,
+    guided: boolean,
+    timings: { tokenizeMs: number; textEncoderMs: number },
+  ): Promise<Conditioning> {
+    const { layout } = this.files
+    const zeroNegative = guided && layout.forceZerosForEmptyPrompt && opts.negativePrompt === ''
+    const prompts = guided && !zeroNegative ? [opts.negativePrompt, opts.prompt] : [opts.prompt]
+    const encoders = this.bindings.encoders
+    const sessions = [this.sessions.textEncoder, this.sessions.textEncoder2]
+    const paths = [this.files.textEncoderPath, this.files.second?.textEncoderPath ?? '']
+    const hidden: (Tensor | HeldTensor)[] = []
+    let pooled: Float32Array | null = null
+    for (const [k, encoder] of encoders.entries()) {
+      let t0 = performance.now()
+      const ids = inputIds(this.tokenizers[k]!, prompts, encoder.inputIdsType)
+      timings.tokenizeMs += performance.now() - t0
+      t0 = performance.now()
+      const names = [encoder.hiddenOutput, ...(encoder.pooledOutput ? [encoder.pooledOutput] : [])]
+      const out = await sessions[k]!.run({ input_ids: ids }, names)
+      timings.textEncoderMs += performance.now() - t0
+      hidden.push(out[encoder.hiddenOutput]!)
+      if (encoder.pooledOutput) pooled = floatOutput(out, encoder.pooledOutput, paths[k]!).data
+    }
+
+    const unet = this.sessions.unet
+    const conditioning: Conditioning = {}
+    const only = hidden[0]!
+    const declared = unet.inputs.find((i) => i.name === 'encoder_hidden_states')!.type
+    if (
+      hidden.length === 1 &&
+      'held' in only &&
+      only.type === declared &&
+      this.deviceConditioning
+    ) {
+      // Already on the device in the UNet's type: hand it over as it is.
+      conditioning.encoder_hidden_states = only
+      return conditioning
+    }
+    const host = await Promise.all(hidden.map(toHost))
+    const rows = prompts.length * this.tokenizers[0]!.maxLength
+    const widths = host.map((t) => t.data.length / rows)
+    let states =
+      host.length === 1
+        ? host[0]!.data
+        : concatFeatures(
+            host.map((t) => t.data),
+            widths,
+            rows,
+          )
+    if (zeroNegative) {
+      states = withZeroNegative(states)
+      if (pooled) pooled = withZeroNegative(pooled)
+    }
+    const batch = zeroNegative ? 2 : prompts.length
+    const width = widths.reduce((a, b) => a + b, 0)
+    conditioning.encoder_hidden_states = unet.hold('encoder_hidden_states', {
+      type: 'float32',
+      data: states,
+      dims: [batch, this.tokenizers[0]!.maxLength, width],
+    })
+    if (pooled) {
+      conditioning.text_embeds = unet.hold('text_embeds', {
+        type: 'float32',
+        data: pooled,
+        dims: [batch, pooled.length / batch],
+      })
+    }
+    return conditioning
+  }
+
+  /**
+   * On a device provider, feeds the text encoder's device-resident output to
+   * the UNet once (an 8x8 latent). A provider that cannot take it back as an
+   * input costs a warning and a copy through the host per generation, never a
+   * failed job. Nothing to probe on the CPU or for SDXL (its states are
+   * concatenated on the host).
+   * @internal called by {@link loadSdPipeline}
+   */
+  async probeDeviceConditioning(logger?: SdLogger): Promise<void> {
+    const encoder = this.bindings.encoders[0]!
+    if (this.bindings.encoders.length > 1 || !DEVICE_PROVIDERS.has(this.providers.textEncoder))
+      return
+    const ids = inputIds(this.tokenizers[0]!, [''], encoder.inputIdsType)
+    const out = await this.sessions.textEncoder.run({ input_ids: ids }, [encoder.hiddenOutput])
+    const states = out[encoder.hiddenOutput]!
+    if (!('held' in states)) return
+    const unet = this.sessions.unet
+    const declared = unet.inputs.find((i) => i.name === 'encoder_hidden_states')!.type
+    const c = this.bindings.latentChannels
+    const feeds: Record<string, Feed> = {
+      encoder_hidden_states: states,
+      sample: { type: 'float32', data: new Float32Array(c * 64), dims: [1, c, 8, 8] },
+      timestep: this.timestepTensor(1),
+    }
+    const condDim = this.bindings.timestepCondDim
+    if (condDim !== null) {
+      feeds.timestep_cond = { type: 'float32', data: new Float32Array(condDim), dims: [1, condDim] }
+    }
+    try {
+      if (states.type !== declared)
+        throw new Error(`encoder gives ${states.type}, UNet takes ${declared}`)
+      await unet.run(feeds, ['out_sample'])
+    } catch (err) {
+      this.deviceConditioning = false
+      logger?.warn(
+        { provider: this.providers.unet, err: (err as Error).message },
+        'text encoder output cannot stay on the device: copying it through the host',
+      )
+    } finally {
+      states.dispose()
+    }
   }
 
   private startScheduler(
@@ -250,16 +439,6 @@ export class SdPipeline {
     }
   }
 
-  private inputIds(prompts: readonly string[]): Tensor {
-    const length = this.tokenizer.maxLength
-    const ids = new Int32Array(prompts.length * length)
-    for (const [i, prompt] of prompts.entries())
-      ids.set(this.tokenizer.encode(prompt).ids, i * length)
-    const dims = [prompts.length, length]
-    if (this.bindings.inputIdsType === 'int32') return { type: 'int32', data: ids, dims }
-    return { type: 'int64', data: BigInt64Array.from(ids, (v) => BigInt(v)), dims }
-  }
-
   private timestepTensor(batch: number): Tensor {
     const { type, scalar } = this.bindings.timestep
     const dims = scalar ? [] : [batch]
@@ -268,6 +447,27 @@ export class SdPipeline {
       ? { type, data: new BigInt64Array(n), dims }
       : { type, data: new Float32Array(n), dims }
   }
+}
+
+function inputIds(
+  tokenizer: ClipTokenizer,
+  prompts: readonly string[],
+  type: 'int32' | 'int64',
+): Tensor {
+  const length = tokenizer.maxLength
+  const ids = new Int32Array(prompts.length * length)
+  for (const [i, prompt] of prompts.entries()) ids.set(tokenizer.encode(prompt).ids, i * length)
+  const dims = [prompts.length, length]
+  if (type === 'int32') return { type: 'int32', data: ids, dims }
+  return { type: 'int64', data: BigInt64Array.from(ids, (v) => BigInt(v)), dims }
+}
+
+/** A float tensor on the host, reading a held one back (and freeing it). */
+async function toHost(tensor: Tensor | HeldTensor): Promise<Extract<Tensor, { type: 'float32' }>> {
+  if (!('held' in tensor)) return floatOutput({ t: tensor }, 't', 'text encoder')
+  const host = await tensor.read()
+  tensor.dispose()
+  return floatOutput({ t: host }, 't', 'text encoder')
 }
 
 /** Writes the timestep into every entry; int64 exports get it rounded (Euler's are fractional). */
@@ -289,12 +489,12 @@ function scaleInto(latents: Float32Array, factor: number, out: Float32Array, bat
 }
 
 function floatOutput(
-  outputs: Record<string, Tensor>,
+  outputs: Record<string, Tensor | HeldTensor>,
   name: string,
   path: string,
 ): Extract<Tensor, { type: 'float32' }> {
   const tensor = outputs[name]
-  if (tensor?.type !== 'float32') {
+  if (!tensor || 'held' in tensor || tensor.type !== 'float32') {
     throw new Error(`${path}: output "${name}" is missing or not float32`)
   }
   return tensor

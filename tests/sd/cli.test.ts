@@ -48,7 +48,9 @@ describe('scripts/sd.ts', () => {
     const result = run('sd.ts', [...args, '--out', out, '--model-dir', modelDir])
     expect(result.stderr).not.toMatch(/error/)
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/Wrote .*a\.png \(96x64, seed 1, 3 steps, pndm, provider cpu\)/)
+    expect(result.stdout).toMatch(
+      /Wrote .*a\.png \(96x64, seed 1, 3 steps, pndm, sd fp32, provider cpu\)/,
+    )
     const meta = await sharp(out).metadata()
     expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 96, 64, 3])
   })
@@ -119,4 +121,58 @@ describe('scripts/make_tiny_sd.ts', () => {
     }
     expect(run('make_tiny_sd.ts', ['--out', out, '--timestep', 'half']).code).toBe(2)
   })
+
+  it('Should write an fp16 SDXL-Turbo set that sd.ts runs in one step', async () => {
+    const out = join(root, 'xl-turbo')
+    const made = run('make_tiny_sd.ts', [
+      '--out',
+      out,
+      '--family',
+      'sdxl',
+      '--precision',
+      'fp16',
+      '--vae-precision',
+      'fp32',
+      '--scheduler',
+      'euler',
+      '--timestep',
+      'float',
+      '--turbo',
+    ])
+    expect(made.code).toBe(0)
+    expect(existsSync(join(out, 'text_encoder_2', 'model.onnx'))).toBe(true)
+    const png = join(root, 'turbo.png')
+    const args = ['generate', '--prompt', 'a mug', '--seed', '1', '--size', '64x64']
+    const result = run('sd.ts', [...args, '--out', png, '--model-dir', out])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/\(64x64, seed 1, 1 steps, euler, sdxl-turbo fp16-vae-fp32, /)
+    expect(run('make_tiny_sd.ts', ['--out', out, '--precision', 'fp8']).code).toBe(2)
+  }, 60_000)
+})
+
+describe('scripts/gpu_check.ts', () => {
+  it('Should time every set on the CPU provider, the conditioning held on the host', () => {
+    const result = run('gpu_check.ts', [
+      '--providers',
+      'cpu',
+      '--runs',
+      '1',
+      '--steps',
+      '1',
+      '--size',
+      '64x64',
+    ])
+    expect(result.code).toBe(0)
+    for (const set of [
+      'tiny sd fp32',
+      'tiny sd fp16',
+      'tiny sdxl fp16 (vae fp32)',
+      'large sd fp16',
+    ]) {
+      expect(result.stdout).toContain(set)
+    }
+    expect(result.stdout).toMatch(/sdxl\/fp16-vae-fp32 total .* outside session\.run \d+\.\d%/)
+    expect(result.stdout).toMatch(/conditioning on cpu/)
+    expect(result.stdout).not.toMatch(/failed|did not load/)
+  }, 60_000)
 })

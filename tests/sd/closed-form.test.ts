@@ -3,13 +3,21 @@
  * replaced by linear models (eps = k * sample; pixels = W * latents + b, upsampled
  * x8), so the latents evolve deterministically under the scheduler and every
  * output byte can be computed in the test from the seed and diffusers' formulas.
+ * The same checks run on fp16 exports (weights and ports in float16), on
+ * SD-Turbo (one trailing Euler step, no guidance) and on SDXL-Turbo.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadSdPipeline, SeededRandom, writeTinySdModelSet } from '../../gpu-worker/sd/index.ts'
-import { encodeModel, type GraphSpec } from '../../gpu-worker/sd/onnx/index.ts'
+import {
+  loadSdPipeline,
+  type Precision,
+  SeededRandom,
+  type TinySdOptions,
+  writeTinySdModelSet,
+} from '../../gpu-worker/sd/index.ts'
+import { encodeModel, type GraphSpec, toFloat16Graph } from '../../gpu-worker/sd/onnx/index.ts'
 
 const W = [
   [0.04, -0.03, 0.02, 0.01],
@@ -21,7 +29,13 @@ const SIZE = 64
 const LATENT = SIZE / 8
 
 /** eps = k * sample; timestep and text states are declared (as the export has them) but unused. */
-function linearUnet(k: number): GraphSpec {
+function linearUnet(k: number, sdxl: boolean): GraphSpec {
+  const added: GraphSpec['inputs'] = sdxl
+    ? [
+        { name: 'text_embeds', type: 'float32', shape: ['batch', 48] },
+        { name: 'time_ids', type: 'float32', shape: ['batch', 6] },
+      ]
+    : []
   return {
     name: 'linear_unet',
     nodes: [{ op: 'Mul', inputs: ['sample', 'k'], outputs: ['out_sample'] }],
@@ -29,7 +43,8 @@ function linearUnet(k: number): GraphSpec {
     inputs: [
       { name: 'sample', type: 'float32', shape: ['batch', 4, 'h', 'w'] },
       { name: 'timestep', type: 'int64', shape: ['batch'] },
-      { name: 'encoder_hidden_states', type: 'float32', shape: ['batch', 77, 32] },
+      { name: 'encoder_hidden_states', type: 'float32', shape: ['batch', 77, sdxl ? 80 : 32] },
+      ...added,
     ],
     outputs: [{ name: 'out_sample', type: 'float32', shape: ['batch', 4, 'h', 'w'] }],
   }
@@ -74,15 +89,15 @@ function alphasCumprod(): number[] {
   return out
 }
 
-/** The bytes a linear VAE makes of final latents (before the 1/0.18215 scaling). */
-function expectedImage(latents: Float64Array): Uint8Array {
+/** The bytes a linear VAE makes of final latents (before the 1/scaling factor). */
+function expectedImage(latents: Float64Array, scaling = 0.18215): Uint8Array {
   const rgb = new Uint8Array(SIZE * SIZE * 3)
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
       const at = Math.floor(y / 8) * LATENT + Math.floor(x / 8)
       for (let o = 0; o < 3; o++) {
         let p = B[o]!
-        for (let c = 0; c < 4; c++) p += (W[o]![c]! * latents[c * LATENT * LATENT + at]!) / 0.18215
+        for (let c = 0; c < 4; c++) p += (W[o]![c]! * latents[c * LATENT * LATENT + at]!) / scaling
         rgb[(y * SIZE + x) * 3 + o] = Math.round(Math.min(1, Math.max(0, p / 2 + 0.5)) * 255)
       }
     }
@@ -96,7 +111,13 @@ function initialNoise(seed: number): Float64Array {
   return Float64Array.from(noise)
 }
 
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
+/**
+ * float32 models agree with float64 up to rounding edges; float16 keeps 11
+ * significant bits, about a third of a byte level on these pixels, so more land one off.
+ */
+const EXACT_SHARE: Record<Precision, number> = { fp32: 0.99, fp16: 0.8 }
+
+function expectSameBytes(actual: Uint8Array, expected: Uint8Array, precision: Precision): void {
   // A saturated prediction would prove little: the expected image must have many levels.
   expect(new Set(expected).size).toBeGreaterThan(20)
   let maxDiff = 0
@@ -108,7 +129,7 @@ function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
   }
   // float32 in the models against float64 here: a value on a rounding edge may land one off.
   expect(maxDiff).toBeLessThanOrEqual(1)
-  expect(exact / expected.length).toBeGreaterThan(0.99)
+  expect(exact / expected.length).toBeGreaterThan(EXACT_SHARE[precision])
 }
 
 let root: string
@@ -119,20 +140,34 @@ afterAll(() => rm(root, { recursive: true, force: true }))
 
 async function linearModelSet(
   name: string,
-  scheduler: 'ddim' | 'euler',
   k: number,
+  precision: Precision,
+  options: TinySdOptions,
 ): Promise<string> {
-  const dir = join(root, name)
-  await writeTinySdModelSet(dir, { scheduler })
-  await writeFile(join(dir, 'unet', 'model.onnx'), encodeModel(linearUnet(k)).model)
-  await writeFile(join(dir, 'vae_decoder', 'model.onnx'), encodeModel(linearVae()).model)
+  const dir = join(root, `${name}-${precision}`)
+  await writeTinySdModelSet(dir, { ...options, precision })
+  const write = (path: string, graph: GraphSpec) =>
+    writeFile(
+      join(dir, path, 'model.onnx'),
+      encodeModel(precision === 'fp16' ? toFloat16Graph(graph) : graph).model,
+    )
+  await write('unet', linearUnet(k, options.family === 'sdxl'))
+  await write('vae_decoder', linearVae())
   return dir
 }
 
-describe('Pipeline with linear models', () => {
+/** Euler's largest sigma (t = 999), where linspace and trailing runs start. */
+function sigmaMax(): number {
+  const a = alphasCumprod()[999]!
+  return Math.sqrt((1 - a) / a)
+}
+
+describe.each(['fp32', 'fp16'] as const)('Pipeline with linear models (%s)', (precision) => {
   it('Should follow the DDIM recurrence exactly when eps = k * sample (guidance included)', async () => {
     const k = 0.5
-    const pipe = await loadSdPipeline(await linearModelSet('ddim', 'ddim', k))
+    const dir = await linearModelSet('ddim', k, precision, { scheduler: 'ddim' })
+    const pipe = await loadSdPipeline(dir)
+    expect(pipe.labels).toEqual({ layout: 'sd', precision })
     const seed = 11
     const steps = 10
     const image = await pipe.generate({
@@ -156,17 +191,44 @@ describe('Pipeline with linear models', () => {
       factor *= (Math.sqrt(ap) * (1 - Math.sqrt(1 - a) * k)) / Math.sqrt(a) + Math.sqrt(1 - ap) * k
     }
     const latents = initialNoise(seed).map((v) => v * factor)
-    expectSameBytes(image.data, expectedImage(latents))
+    expectSameBytes(image.data, expectedImage(latents), precision)
   })
 
   it('Should leave the latents at sigma_max * noise under Euler when eps = 0', async () => {
-    const pipe = await loadSdPipeline(await linearModelSet('euler', 'euler', 0))
+    const dir = await linearModelSet('euler', 0, precision, { scheduler: 'euler' })
+    const pipe = await loadSdPipeline(dir)
     const seed = 4
     const image = await pipe.generate({ prompt: 'x', seed, steps: 5, width: SIZE, height: SIZE })
     await pipe.release()
     // Euler's default linspace spacing starts at t = 999, whose sigma is the initial noise scale.
-    const a = alphasCumprod()[999]!
-    const sigmaMax = Math.sqrt((1 - a) / a)
-    expectSameBytes(image.data, expectedImage(initialNoise(seed).map((v) => v * sigmaMax)))
+    const latents = initialNoise(seed).map((v) => v * sigmaMax())
+    expectSameBytes(image.data, expectedImage(latents), precision)
   })
+
+  it.each([
+    ['sd', 0.18215],
+    ['sdxl', 0.13025],
+  ] as const)(
+    'Should take one unguided trailing Euler step on %s-turbo',
+    async (family, scaling) => {
+      const k = 0.9
+      const dir = await linearModelSet(`${family}-turbo`, k, precision, {
+        family,
+        scheduler: 'euler',
+        timestepSpacing: 'trailing',
+      })
+      const pipe = await loadSdPipeline(dir)
+      expect(pipe.labels.layout).toBe(`${family}-turbo`)
+      const seed = 8
+      // Turbo defaults: one step, guidance off.
+      const image = await pipe.generate({ prompt: 'x', seed, width: SIZE, height: SIZE })
+      await pipe.release()
+      expect([image.steps, image.guidanceScale, image.unetEvaluations]).toEqual([1, 0, 1])
+      // x = s n; eps = k x / sqrt(s^2 + 1); x' = x + (0 - s) eps.
+      const s = sigmaMax()
+      const factor = s * (1 - (s * k) / Math.sqrt(s * s + 1))
+      const latents = initialNoise(seed).map((v) => v * factor)
+      expectSameBytes(image.data, expectedImage(latents, scaling), precision)
+    },
+  )
 })

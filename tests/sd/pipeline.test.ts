@@ -23,12 +23,10 @@ afterAll(() => rm(root, { recursive: true, force: true }))
 function spyBackend(batches: number[]): InferenceBackend {
   return {
     name: 'spy',
-    async createSession(path, provider) {
-      const session = await onnxNodeBackend.createSession(path, provider)
+    async createSession(path, provider, options) {
+      const session = await onnxNodeBackend.createSession(path, provider, options)
       return {
-        inputs: session.inputs,
-        outputs: session.outputs,
-        release: () => session.release(),
+        ...session,
         run(feeds, names) {
           if (feeds.sample) batches.push(feeds.sample.dims[0]!)
           return session.run(feeds, names)

@@ -6,6 +6,9 @@ const session: ModelSession = {
   inputs: [],
   outputs: [],
   run: async () => ({}),
+  hold: () => {
+    throw new Error('not used')
+  },
   release: async () => {},
 }
 

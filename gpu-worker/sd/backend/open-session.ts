@@ -4,7 +4,7 @@
  * unavailable provider throws), so each provider in the caller's order is tried
  * in turn; every failure is logged and the first that loads the model wins.
  */
-import type { InferenceBackend, ModelSession, SdLogger } from './types.ts'
+import type { InferenceBackend, ModelSession, SdLogger, SessionOpenOptions } from './types.ts'
 
 /** A session and the provider it runs on. */
 export interface OpenedSession {
@@ -25,13 +25,14 @@ export async function openSession(
   providers: readonly string[],
   model: string,
   logger?: SdLogger,
+  options?: SessionOpenOptions,
 ): Promise<OpenedSession> {
   if (providers.length === 0)
     throw new Error('No execution providers given (expected e.g. ["cpu"])')
   const failures: string[] = []
   for (const provider of providers) {
     try {
-      const session = await backend.createSession(modelPath, provider)
+      const session = await backend.createSession(modelPath, provider, options)
       logger?.info({ model, provider, backend: backend.name }, 'ONNX session ready')
       return { session, provider }
     } catch (err) {

@@ -15,3 +15,4 @@ export {
   type ValueSpec,
 } from './onnx-model.ts'
 export { ProtoWriter } from './protobuf-writer.ts'
+export { toFloat16Graph } from './to-float16.ts'

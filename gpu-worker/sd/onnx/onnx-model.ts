@@ -8,7 +8,7 @@
 import { ProtoWriter } from './protobuf-writer.ts'
 
 /** Element types the tiny models use, with their ONNX `TensorProto.DataType` codes. */
-export const ELEM_TYPE = { float32: 1, int32: 6, int64: 7 } as const
+export const ELEM_TYPE = { float32: 1, int32: 6, int64: 7, float16: 10 } as const
 
 /** An element type of {@link ELEM_TYPE}. */
 export type ElemType = keyof typeof ELEM_TYPE
@@ -18,7 +18,8 @@ export interface InitializerSpec {
   name: string
   type: ElemType
   dims: readonly number[]
-  data: Float32Array | Int32Array | BigInt64Array
+  /** float16 as bit patterns (Uint16Array). */
+  data: Float32Array | Uint16Array | Int32Array | BigInt64Array
 }
 
 /** A node attribute, tagged with its ONNX attribute type. */
@@ -147,7 +148,8 @@ function encodeTensor(init: InitializerSpec, external: ExternalDataBuilder | nul
   w.int(TENSOR.dataType, ELEM_TYPE[init.type])
   w.string(TENSOR.name, init.name)
   const raw = new Uint8Array(init.data.buffer, init.data.byteOffset, init.data.byteLength)
-  if (!external || init.type !== 'float32') return w.bytes(TENSOR.rawData, littleEndian(raw))
+  const isFloat = init.type === 'float32' || init.type === 'float16'
+  if (!external || !isFloat) return w.bytes(TENSOR.rawData, littleEndian(raw))
   const { offset, length } = external.add(littleEndian(raw))
   const entries: [string, string][] = [
     ['location', external.location],

@@ -52,6 +52,24 @@ describe('Euler scheduler', () => {
     expect(run.modelInputScale(0)).toBeCloseTo(1 / Math.sqrt(trainSigmas[999]! ** 2 + 1), 8)
   })
 
+  it('Should space Turbo runs (trailing) from 999 with the largest sigma as init noise', () => {
+    // diffusers: arange(1000, 0, -1000 / steps).round() - 1; sigmas interpolated, then 0.
+    const one = euler({ timestep_spacing: 'trailing' }).start(1, 1, noNoise)
+    expect(Array.from(one.timesteps)).toEqual([999])
+    expect(one.sigmas![0]).toBeCloseTo(trainSigmas[999]!, 6)
+    expect(one.sigmas![1]).toBe(0)
+    expect(one.initNoiseSigma).toBeCloseTo(trainSigmas[999]!, 6)
+    expect(
+      Array.from(euler({ timestep_spacing: 'trailing' }).start(4, 1, noNoise).timesteps),
+    ).toEqual([999, 749, 499, 249])
+    // 1000 / 3: 666.67 rounds to 667, 333.33 to 333.
+    const three = euler({ timestep_spacing: 'trailing' }).start(3, 1, noNoise)
+    expect(Array.from(three.timesteps)).toEqual([999, 666, 332])
+    for (const [i, t] of [999, 666, 332].entries()) {
+      expect(three.sigmas![i]).toBeCloseTo(trainSigmas[t]!, 6)
+    }
+  })
+
   it('Should use sqrt(sigma_max^2 + 1) as init noise with leading spacing', () => {
     const run = euler({ timestep_spacing: 'leading' }).start(50, 1, noNoise)
     expect(run.timesteps[0]).toBe(981)

@@ -6,7 +6,9 @@
 export { ensureTinySdModelSet, resolveModelDir, TINY_MODEL_DIR } from './ensure-tiny-set.ts'
 export {
   TINY_DIMS,
+  type TinyEncoderOptions,
   type TinyTimestep,
+  type TinyUnetOptions,
   tinyTextEncoder,
   tinyUnet,
   tinyVaeDecoder,

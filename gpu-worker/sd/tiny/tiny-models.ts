@@ -4,9 +4,12 @@
  * tensor names, dtypes and dynamic axes, and are real (if minute) networks whose
  * outputs depend on every input, so the pipeline's wiring is exercised for real:
  *
- * - text encoder: token + position embedding, a dense layer, Tanh -> [B, 77, D]
+ * - text encoder: token + position embedding, a dense layer, Tanh -> [B, 77, D];
+ *   SDXL style: two layers, each layer's states as `hidden_states.k`, and the
+ *   second encoder's pooled states projected to `text_embeds`
  * - UNet: 3x3 conv, plus a sinusoidal timestep embedding and the pooled text
- *   states (and LCM's `timestep_cond`), Tanh, 3x3 conv back to 4 channels, added
+ *   states (and LCM's `timestep_cond`, or SDXL's `text_embeds` and `time_ids`),
+ *   Tanh (optionally more conv blocks), 3x3 conv back to 4 channels, added
  *   to the input: predicting "the noise is the sample" makes the schedulers
  *   shrink the noise like a real denoiser, so images stay in range
  * - VAE decoder: 1x1 conv from 4 to 3 channels, bilinear Resize (x8), Tanh
@@ -30,6 +33,10 @@ export const TINY_DIMS = {
   timeFeatures: 16,
   /** LCM guidance embedding width. */
   timestepCond: 256,
+  /** SDXL's second text encoder width and its projection (1280 for both in SDXL). */
+  hidden2: 48,
+  /** SDXL's `time_ids` width. */
+  timeIds: 6,
   /** Pixels per latent pixel. */
   vaeScale: 8,
 } as const
@@ -66,14 +73,31 @@ class WeightMaker {
   }
 }
 
-/** The text encoder: `input_ids` [B, S] -> `last_hidden_state` [B, S, D], `pooler_output` [B, D]. */
+/** Options of {@link tinyTextEncoder}. */
+export interface TinyEncoderOptions {
+  inputIds: 'int32' | 'int64'
+  /** Hidden width. @defaultValue TINY_DIMS.hidden */
+  hidden?: number
+  /** SDXL style: two layers, and every layer's states as `hidden_states.0..2`. */
+  hiddenStates?: boolean
+  /** SDXL's second encoder: the pooled states projected to this width, as `text_embeds`. */
+  projection?: number
+}
+
+/**
+ * The text encoder: `input_ids` [B, S] -> `last_hidden_state` [B, S, D] and
+ * `pooler_output` [B, D] (or `text_embeds` [B, P] with a projection), plus
+ * `hidden_states.k` for SDXL-style encoders.
+ */
 export function tinyTextEncoder(
   seed: number,
   vocabSize: number,
-  inputIdsType: 'int32' | 'int64',
+  options: TinyEncoderOptions,
 ): GraphSpec {
-  const { hidden: d, sequence } = TINY_DIMS
+  const { sequence } = TINY_DIMS
+  const d = options.hidden ?? TINY_DIMS.hidden
   const w = new WeightMaker(seed)
+  const layers = options.hiddenStates ? 2 : 1
   const nodes: NodeSpec[] = [
     {
       op: 'Gather',
@@ -85,35 +109,90 @@ export function tinyTextEncoder(
       inputs: ['tok', w.normal('position_embedding', [sequence, d], 0.5)],
       outputs: ['emb'],
     },
-    {
-      op: 'MatMul',
-      inputs: ['emb', w.normal('dense.weight', [d, d], 1 / Math.sqrt(d))],
-      outputs: ['mm'],
-    },
-    { op: 'Add', inputs: ['mm', w.normal('dense.bias', [d], 0.1)], outputs: ['pre'] },
-    { op: 'Tanh', inputs: ['pre'], outputs: ['last_hidden_state'] },
-    {
-      op: 'ReduceMean',
-      inputs: ['last_hidden_state'],
-      outputs: ['pooler_output'],
-      attributes: { axes: { ints: [1] }, keepdims: { i: 0 } },
-    },
   ]
+  const states = ['emb']
+  for (let l = 0; l < layers; l++) {
+    const p = l === 0 ? 'dense' : `dense${l + 1}`
+    const out = l === layers - 1 ? 'last_hidden_state' : `layer${l + 1}`
+    nodes.push(
+      {
+        op: 'MatMul',
+        inputs: [states[l]!, w.normal(`${p}.weight`, [d, d], 1 / Math.sqrt(d))],
+        outputs: [`${p}_mm`],
+      },
+      { op: 'Add', inputs: [`${p}_mm`, w.normal(`${p}.bias`, [d], 0.1)], outputs: [`${p}_pre`] },
+      { op: 'Tanh', inputs: [`${p}_pre`], outputs: [out] },
+    )
+    states.push(out)
+  }
+  const pooledName = options.projection ? 'pooled' : 'pooler_output'
+  nodes.push({
+    op: 'ReduceMean',
+    inputs: ['last_hidden_state'],
+    outputs: [pooledName],
+    attributes: { axes: { ints: [1] }, keepdims: { i: 0 } },
+  })
+  const textStates = (name: string): ValueSpec => ({
+    name,
+    type: 'float32',
+    shape: ['batch_size', 'sequence_length', d],
+  })
+  const outputs: ValueSpec[] = [textStates('last_hidden_state')]
+  if (options.projection) {
+    const p = options.projection
+    nodes.push({
+      op: 'MatMul',
+      inputs: ['pooled', w.normal('text_projection', [d, p], 1 / Math.sqrt(d))],
+      outputs: ['text_embeds'],
+    })
+    outputs.unshift({ name: 'text_embeds', type: 'float32', shape: ['batch_size', p] })
+  } else {
+    outputs.push({ name: 'pooler_output', type: 'float32', shape: ['batch_size', d] })
+  }
+  if (options.hiddenStates) {
+    for (const [k, state] of states.entries()) {
+      nodes.push({ op: 'Identity', inputs: [state], outputs: [`hidden_states.${k}`] })
+      outputs.push(textStates(`hidden_states.${k}`))
+    }
+  }
   return {
     name: 'tiny_text_encoder',
     nodes,
     initializers: w.initializers,
-    inputs: [{ name: 'input_ids', type: inputIdsType, shape: ['batch_size', 'sequence_length'] }],
-    outputs: [
-      { name: 'last_hidden_state', type: 'float32', shape: ['batch_size', 'sequence_length', d] },
-      { name: 'pooler_output', type: 'float32', shape: ['batch_size', d] },
+    inputs: [
+      { name: 'input_ids', type: options.inputIds, shape: ['batch_size', 'sequence_length'] },
     ],
+    outputs,
   }
 }
 
-/** The UNet: `sample`, `timestep`, `encoder_hidden_states` (and optionally `timestep_cond`) -> `out_sample`. */
-export function tinyUnet(seed: number, timestep: TinyTimestep, timestepCond: boolean): GraphSpec {
-  const { hidden: d, latentChannels: lc, unetChannels: c, timeFeatures: f } = TINY_DIMS
+/** Options of {@link tinyUnet}. */
+export interface TinyUnetOptions {
+  timestep: TinyTimestep
+  /** LCM's `timestep_cond` input. */
+  timestepCond: boolean
+  /** Width of `encoder_hidden_states`. @defaultValue TINY_DIMS.hidden */
+  textHidden?: number
+  /** SDXL's added conditioning: `text_embeds` [B, textEmbeds] and `time_ids` [B, 6]. */
+  textEmbeds?: number
+  /** Inner channels. @defaultValue TINY_DIMS.unetChannels */
+  channels?: number
+  /**
+   * Extra 3x3 conv + Tanh blocks at full resolution: each costs 2 * 9 * channels^2
+   * FLOPs per latent pixel, so a benchmark UNet can take real time. @defaultValue 0
+   */
+  blocks?: number
+}
+
+/**
+ * The UNet: `sample`, `timestep`, `encoder_hidden_states` (and optionally
+ * `timestep_cond`, or SDXL's `text_embeds` and `time_ids`) -> `out_sample`.
+ */
+export function tinyUnet(seed: number, options: TinyUnetOptions): GraphSpec {
+  const { latentChannels: lc, timeFeatures: f } = TINY_DIMS
+  const c = options.channels ?? TINY_DIMS.unetChannels
+  const d = options.textHidden ?? TINY_DIMS.hidden
+  const { timestep } = options
   const w = new WeightMaker(seed)
   // Sinusoid frequencies spanning the 0-1000 timestep range.
   const freqs = Float32Array.from({ length: f }, (_, k) => Math.exp((-Math.log(1000) * k) / f))
@@ -151,17 +230,23 @@ export function tinyUnet(seed: number, timestep: TinyTimestep, timestepCond: boo
     { op: 'Add', inputs: ['t_emb', 'x_emb'], outputs: ['emb_tx'] },
   )
   let embedding = 'emb_tx'
-  if (timestepCond) {
-    const dim = TINY_DIMS.timestepCond
+  /** Adds `input` [B, width] * W (times `scale`) to the embedding. */
+  const addCondition = (input: string, width: number, scale: number) => {
     nodes.push(
       {
         op: 'MatMul',
-        inputs: ['timestep_cond', w.normal('cond_proj', [dim, c], 1 / Math.sqrt(dim))],
-        outputs: ['c_emb'],
+        inputs: [input, w.normal(`${input}_proj`, [width, c], scale / Math.sqrt(width))],
+        outputs: [`${input}_emb`],
       },
-      { op: 'Add', inputs: ['emb_tx', 'c_emb'], outputs: ['emb_txc'] },
+      { op: 'Add', inputs: [embedding, `${input}_emb`], outputs: [`emb_${input}`] },
     )
-    embedding = 'emb_txc'
+    embedding = `emb_${input}`
+  }
+  if (options.timestepCond) addCondition('timestep_cond', TINY_DIMS.timestepCond, 1)
+  if (options.textEmbeds) {
+    addCondition('text_embeds', options.textEmbeds, 1)
+    // time_ids are pixel sizes (hundreds): small weights keep Tanh out of saturation.
+    addCondition('time_ids', TINY_DIMS.timeIds, 1 / 512)
   }
   const conv = (input: string, weight: string, bias: string, output: string): NodeSpec => ({
     op: 'Conv',
@@ -179,8 +264,24 @@ export function tinyUnet(seed: number, timestep: TinyTimestep, timestepCond: boo
     ),
     { op: 'Add', inputs: ['h1', 'emb4'], outputs: ['h2'] },
     { op: 'Tanh', inputs: ['h2'], outputs: ['h3'] },
+  )
+  let features = 'h3'
+  for (let b = 0; b < (options.blocks ?? 0); b++) {
+    const std = 1 / Math.sqrt(c * 9)
+    nodes.push(
+      conv(
+        features,
+        w.normal(`block${b}.weight`, [c, c, 3, 3], std),
+        w.normal(`block${b}.bias`, [c], 0.1),
+        `block${b}_pre`,
+      ),
+      { op: 'Tanh', inputs: [`block${b}_pre`], outputs: [`block${b}`] },
+    )
+    features = `block${b}`
+  }
+  nodes.push(
     conv(
-      'h3',
+      features,
       w.normal('conv_out.weight', [lc, c, 3, 3], 0.5 / Math.sqrt(c * 9)),
       w.normal('conv_out.bias', [lc], 0.1),
       'residual',
@@ -203,12 +304,18 @@ export function tinyUnet(seed: number, timestep: TinyTimestep, timestepCond: boo
         },
     { name: 'encoder_hidden_states', type: 'float32', shape: ['batch_size', 'sequence_length', d] },
   ]
-  if (timestepCond) {
+  if (options.timestepCond) {
     inputs.push({
       name: 'timestep_cond',
       type: 'float32',
       shape: ['batch_size', TINY_DIMS.timestepCond],
     })
+  }
+  if (options.textEmbeds) {
+    inputs.push(
+      { name: 'text_embeds', type: 'float32', shape: ['batch_size', options.textEmbeds] },
+      { name: 'time_ids', type: 'float32', shape: ['batch_size', TINY_DIMS.timeIds] },
+    )
   }
   return {
     name: 'tiny_unet',

@@ -30,11 +30,12 @@ export interface TinyTokenizer {
 }
 
 /**
- * Builds the tiny tokenizer (SD 1.x conventions: pad is the end token).
+ * Builds the tiny tokenizer.
+ * @param padToken SD 1.x pads with the end token; SDXL's second tokenizer with `!`
  * @example
  * const { files, vocabSize } = tinyTokenizer()
  */
-export function tinyTokenizer(): TinyTokenizer {
+export function tinyTokenizer(padToken = EOS): TinyTokenizer {
   const merges = learnMerges(CORPUS.split(' '), MERGES)
   const tokens = [
     ...BYTE_SYMBOLS_IN_VOCAB_ORDER,
@@ -44,7 +45,7 @@ export function tinyTokenizer(): TinyTokenizer {
     EOS,
   ]
   const vocab = Object.fromEntries(tokens.map((t, i) => [t, i]))
-  const special = { bos_token: BOS, eos_token: EOS, pad_token: EOS, unk_token: EOS }
+  const special = { bos_token: BOS, eos_token: EOS, pad_token: padToken, unk_token: EOS }
   const files: TokenizerFiles = {
     'vocab.json': JSON.stringify(vocab),
     'merges.txt': `${['#version: 0.2', ...merges.map(([a, b]) => `${a} ${b}`)].join('\n')}\n`,
