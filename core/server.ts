@@ -8,16 +8,13 @@
  */
 import type { Queue } from 'bullmq'
 import type pg from 'pg'
-import { adminRoutes } from './admin/routes.ts'
-import { latencyRoute } from './analytics/latency-route.ts'
-import { analyticsRoutes } from './analytics/routes.ts'
-import { createAnalyticsStore } from './analytics/store.ts'
+import { createAccessPolicy } from './access/index.ts'
 import { startBenchmarkScheduler } from './benchmarks/index.ts'
 import { createCoreApp } from './http/app.ts'
-import { createSignalQueue, signalRoutes } from './ingestion/index.ts'
+import { createSignalQueue } from './ingestion/index.ts'
 import { startMockupReconciler } from './mockups/reconcile-scheduler.ts'
-import { type MockupQueue, mockupRoutes } from './mockups/routes.ts'
-import { experimentRoutes, type MetricsStore, openMetricsStore } from './optimization/index.ts'
+import type { MockupQueue } from './mockups/routes.ts'
+import { type MetricsStore, openMetricsStore } from './optimization/index.ts'
 import { createPool, migrate } from './platform/db/index.ts'
 import { listen } from './platform/http/listen.ts'
 import { requestLog } from './platform/logger.ts'
@@ -31,9 +28,10 @@ import {
 } from './platform/queue/index.ts'
 import { closeRedis, createRedis, queueRedisCheck } from './platform/redis/index.ts'
 import type { ServiceContext } from './platform/service.ts'
-import { createMockupStorage } from './platform/storage/index.ts'
+import { createMockupStorage, storageReadinessChecks } from './platform/storage/index.ts'
 import { createLatencyPool } from './pools/latency/index.ts'
 import { rateLimitFromConfig } from './rate-limit/from-config.ts'
+import { coreRoutes } from './routes.ts'
 
 /** Core's metrics port when `METRICS_PORT` is unset. */
 export const CORE_METRICS_PORT = 9464
@@ -166,27 +164,38 @@ export async function startCore({
 
   // Shared across cluster workers in Redis (on the cache connection above, CACHE_REDIS_URL);
   // per process only when there is none.
-  const limiter = rateLimitFromConfig(config, 'core', logger, { redis: cacheRedis })
+  const limiter = rateLimitFromConfig(config, 'core', logger, {
+    redis: cacheRedis,
+    registry: metrics.registry,
+    // At least this pod's workers share the limit; RATE_LIMIT_PROCESSES counts every replica's.
+    processes: config.CORE_WORKERS,
+  })
   onShutdown('rate limiter', limiter.close)
+  const access = createAccessPolicy({ keys: config.API_KEYS, adminKeys: config.ADMIN_KEYS })
+  // Mock-up images: a bucket (MOCKUP_STORAGE_URL) is checked for readiness, a folder is not.
+  const mockupStorage = createMockupStorage(config)
+  for (const check of storageReadinessChecks(mockupStorage)) addReadinessCheck(check)
   const app = createCoreApp({
     logger,
     requestLog: requestLog(logger),
     observe: metrics.observeRequest,
     apiKeys: config.API_KEYS,
     rateLimit: limiter.options,
+    trustProxy: config.TRUST_PROXY,
+    edgeServiceKey: config.EDGE_SERVICE_KEY,
     corsOrigins: config.CORS_ORIGINS,
-    routes: [
-      signalRoutes({ queue: signalQueue, db: pool }),
-      mockupRoutes({
-        records: pool ? createMockupRecords(pool) : undefined,
-        queue: mockupQueue,
-        storage: createMockupStorage(config),
-      }),
-      experimentRoutes({ store }),
-      ...(pool ? [analyticsRoutes(createAnalyticsStore(pool))] : []),
-      latencyRoute({ pool: latencyPool, metricsUrls: latencySources }),
-      adminRoutes({ queues: dashboardQueues, keys: config.API_KEYS }),
-    ],
+    routes: coreRoutes({
+      pool,
+      signalQueue,
+      mockupQueue,
+      mockupStorage,
+      metricsStore: store,
+      latency: { pool: latencyPool, metricsUrls: latencySources },
+      dashboardQueues,
+      keys: config.API_KEYS,
+      access,
+      logger,
+    }),
   })
   const server = await listen(app, config.PORT ?? 3000)
   onShutdown('http server', server.close)

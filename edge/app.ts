@@ -11,7 +11,9 @@ import { consoleRoutes } from './console/index.ts'
 import { corsAllowList } from './cors/index.ts'
 import type { SqlClient } from './db/types.ts'
 import { type ErrorLogger, errorHandler, notFoundHandler } from './errors/index.ts'
-import { gatewayRoutes } from './gateway/index.ts'
+import { gatewayCallCost, gatewayRoutes, TRPC_ENDPOINT } from './gateway/index.ts'
+import { readyzRoute } from './health/index.ts'
+import { clientIdentity, type TrustProxy } from './identity/index.ts'
 import { mockupImageRoutes } from './mockups/index.ts'
 import {
   addProfiling,
@@ -42,6 +44,10 @@ export interface EdgeAppOptions {
   coreTimeoutMs?: number
   /** Per-key/per-address limits on every route but /healthz (`RATE_LIMIT_PER_MINUTE`). @defaultValue none */
   rateLimit?: RateLimitSettings
+  /** Proxies whose forwarding headers name the client (`TRUST_PROXY`). @defaultValue trust nothing */
+  trustProxy?: TrustProxy
+  /** The edge's credential at core (`EDGE_SERVICE_KEY`): core calls vouch for the caller. */
+  serviceKey?: string
   /** Origins the console may call from (`CORS_ORIGINS`). @defaultValue none: same-origin only */
   corsOrigins?: readonly string[]
 }
@@ -60,13 +66,24 @@ export function createEdgeApp(options: EdgeAppOptions): Hono {
   if (allowCors) app.use('*', allowCors)
   app.use('*', secureHeaders())
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  // Also before the rate limit: a probe. Needs both ends it compares.
+  if (options.coreUrl !== undefined && options.db !== undefined) {
+    const { coreUrl, db, fetch, coreTimeoutMs: timeoutMs } = options
+    readyzRoute(app, { coreUrl, db, fetch, timeoutMs })
+  }
   // After /healthz, which answers without calling next: probes are never limited.
-  mountRateLimit(app, options.rateLimit, { keys: options.apiKeys ?? [], logger: options.logger })
+  app.use('*', clientIdentity({ keys: options.apiKeys ?? [], trustProxy: options.trustProxy }))
+  mountRateLimit(app, options.rateLimit, {
+    service: 'edge',
+    // A tRPC batch counts one per call, as the same calls sent one by one would.
+    cost: (c) => gatewayCallCost(c, TRPC_ENDPOINT),
+    logger: options.logger,
+  })
   scoreRoute(app, options.score)
   consoleRoutes(app)
   if (options.coreUrl !== undefined) {
-    const { coreUrl, fetch, coreTimeoutMs: timeoutMs } = options
-    mockupImageRoutes(app, { coreUrl, fetch, timeoutMs })
+    const { coreUrl, fetch, coreTimeoutMs: timeoutMs, serviceKey } = options
+    mockupImageRoutes(app, { coreUrl, fetch, timeoutMs, serviceKey })
   }
   if (options.coreUrl !== undefined && options.db !== undefined) {
     gatewayRoutes(app, {
@@ -76,6 +93,7 @@ export function createEdgeApp(options: EdgeAppOptions): Hono {
       db: options.db,
       fetch: options.fetch,
       coreTimeoutMs: options.coreTimeoutMs,
+      serviceKey: options.serviceKey,
       logger: options.logger,
     })
   }

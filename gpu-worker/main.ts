@@ -18,7 +18,7 @@ import {
 } from '../core/platform/queue/index.ts'
 import { closeRedis, createRedis, queueRedisCheck } from '../core/platform/redis/index.ts'
 import { runService } from '../core/platform/service.ts'
-import { createMockupStorage } from '../core/platform/storage/index.ts'
+import { createMockupStorage, storageReadinessChecks } from '../core/platform/storage/index.ts'
 import { reportExecutionProviders } from './execution-provider/index.ts'
 import { createNvidiaSmiReader, registerGpuMetrics } from './gpu-metrics/index.ts'
 import { loadSdPipeline, resolveModelDir } from './sd/index.ts'
@@ -85,6 +85,9 @@ await runService({
     addReadinessCheck(
       queueRedisCheck(metricsRedis, { allowVolatile: config.QUEUE_REDIS_ALLOW_VOLATILE }),
     )
+    // Where images go: a bucket (MOCKUP_STORAGE_URL) is checked for readiness, a folder is not.
+    const storage = createMockupStorage(config)
+    for (const check of storageReadinessChecks(storage)) addReadinessCheck(check)
     // Slots belong to the physical device, so pods on other GPUs never wait on these.
     const gpuUuids = await readGpuUuids(process.env.CUDA_VISIBLE_DEVICES)
     const slotDevice = resolveSlotDevice({
@@ -133,7 +136,7 @@ await runService({
         semaphore,
         slotMetrics: createGpuSlotMetrics(metrics.registry),
         records,
-        storage: createMockupStorage(config),
+        storage,
         recordStages: mockupStageRecorder(metrics.registry, pipeline.labels),
         logger,
       }),

@@ -28,7 +28,7 @@ import { startNeonBridge, startUpstashBridge } from './dev/bridges/index.ts'
 import { freePort } from './dev/embedded/index.ts'
 import { spawnServer, waitUntil } from './dev/embedded/process.ts'
 import { startDeno } from './edge/deno.ts'
-import { bridgedEdgeEnv } from './edge/env.ts'
+import { bridgedEdgeEnv, detachedCoreEnv } from './edge/env.ts'
 
 const { values } = parseArgs({
   options: {
@@ -117,6 +117,7 @@ try {
       schema,
       // Benchmarks measure the cache, not the limiter: it would 429 wrk's load.
       extra: {
+        ...detachedCoreEnv(),
         SCORE_CACHE_PREFIX: `${prefix}${name}:`,
         LOG_LEVEL: values['log-level'],
         RATE_LIMIT_PER_MINUTE: '0',

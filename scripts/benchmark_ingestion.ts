@@ -82,7 +82,7 @@ try {
   const app = createCoreApp({
     logger,
     observe: () => {},
-    apiKeys: [{ name: 'bench', secret: SECRET }],
+    apiKeys: [{ name: 'bench', tenant: 'bench', secret: SECRET }],
     routes: [signalRoutes({ queue })],
   })
   const server = await listen(app, 0, '127.0.0.1')

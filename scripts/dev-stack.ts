@@ -77,9 +77,13 @@ async function main(): Promise<void> {
     corePort: config.PORT ?? 3000,
     // Our private Redis keeps an append-only file; a REDIS_URL of the user's
     // may not (the shared test Redis): accept it unless they say otherwise.
-    env: config.REDIS_URL
-      ? { QUEUE_REDIS_ALLOW_VOLATILE: process.env.QUEUE_REDIS_ALLOW_VOLATILE || 'true' }
-      : {},
+    env: {
+      ...(config.REDIS_URL
+        ? { QUEUE_REDIS_ALLOW_VOLATILE: process.env.QUEUE_REDIS_ALLOW_VOLATILE || 'true' }
+        : {}),
+      // The generated dev key opens bull-board (/admin/queues); given keys name their admins.
+      ...(generatedKey ? { ADMIN_KEYS: 'dev' } : {}),
+    },
     onStart: (name) => step(`starting ${name}…`),
     onOutput: say,
   })

@@ -37,7 +37,10 @@ await runService({
       // The validator cache: conditional score.get calls are answered from this tag.
       etagOf: scoreGetEtag,
     })
-    const limiter = rateLimitFromConfig(config, 'edge', logger)
+    const limiter = rateLimitFromConfig(config, 'edge', logger, { registry: metrics.registry })
+    if (!config.EDGE_SERVICE_KEY) {
+      logger.warn('EDGE_SERVICE_KEY is unset: core counts gateway calls again, as from this edge')
+    }
     onShutdown('rate limiter', limiter.close)
     // The tRPC gateway at /trpc: core over CORE_URL, benchmarks.history on this pool.
     const app = createEdgeApp({
@@ -49,6 +52,8 @@ await runService({
       coreUrl: config.CORE_URL,
       apiKeys: config.API_KEYS,
       rateLimit: limiter.options,
+      trustProxy: config.TRUST_PROXY,
+      serviceKey: config.EDGE_SERVICE_KEY,
       corsOrigins: config.CORS_ORIGINS,
     })
     const server = await listen(app, config.PORT ?? 8787)

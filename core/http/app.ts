@@ -11,6 +11,7 @@ import { type ApiKey, apiKeyAuth } from '../../edge/auth/index.ts'
 import { corsAllowList } from '../../edge/cors/index.ts'
 import type { ErrorLogger } from '../../edge/errors/index.ts'
 import { ApiError, errorHandler, notFoundHandler } from '../../edge/errors/index.ts'
+import { clientIdentity, type TrustProxy } from '../../edge/identity/index.ts'
 import {
   addProfiling,
   logThrough,
@@ -38,6 +39,13 @@ export interface CoreAppOptions {
   rateLimit?: RateLimitSettings
   /** Origins the console may call from (`CORS_ORIGINS`). @defaultValue none: same-origin only */
   corsOrigins?: readonly string[]
+  /** Proxies whose forwarding headers name the client (`TRUST_PROXY`). @defaultValue trust nothing */
+  trustProxy?: TrustProxy
+  /**
+   * The edge's credential (`EDGE_SERVICE_KEY`): a call bearing it is the
+   * edge's, on behalf of the caller it names. @defaultValue none: no edge can vouch
+   */
+  edgeServiceKey?: string
 }
 
 /** Builds the core app. */
@@ -64,11 +72,21 @@ export function createCoreApp(options: CoreAppOptions): Hono {
       },
     }),
   )
-  const requireKey = apiKeyAuth({ keys: options.apiKeys })
+  // The caller's key name also when the edge vouches for it (see clientIdentity).
+  const requireKey = apiKeyAuth({ keys: options.apiKeys, vouched: true })
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   // After /healthz, which answers without calling next: probes are never limited.
-  mountRateLimit(app, options.rateLimit, { keys: options.apiKeys, logger: options.logger })
+  app.use(
+    '*',
+    clientIdentity({
+      keys: options.apiKeys,
+      trustProxy: options.trustProxy,
+      serviceKey: options.edgeServiceKey,
+    }),
+  )
+  // Calls the edge vouched for were counted there and pass; the rest count here, apart.
+  mountRateLimit(app, options.rateLimit, { service: 'core', logger: options.logger })
   /** Lets a client check its key; answers the key's name, never the secret. */
   app.get('/v1/whoami', requireKey, (c) => c.json({ key: c.get('apiKeyName') }))
   for (const add of options.routes ?? []) add(app, requireKey)

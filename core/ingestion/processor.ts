@@ -18,6 +18,7 @@ import {
   toSignalRecord,
 } from '../../edge/contracts/signals.ts'
 import { insertSignalsIsolating, recordRejectedSignals } from '../signals/index.ts'
+import { signalJobTenant } from './job-tenant.ts'
 
 /** Options of {@link createSignalProcessor}. */
 export interface SignalProcessorOptions {
@@ -43,9 +44,10 @@ export function createSignalProcessor(
       throw new UnrecoverableError(`${INVALID_PAYLOAD_REASON}: ${payload.error.message}`)
     }
     const rows = payload.data.signals.map(toSignalRecord)
-    const { inserted, refused } = await insertSignalsIsolating(options.db, rows)
+    const tenant = signalJobTenant(payload.data)
+    const { inserted, refused } = await insertSignalsIsolating(options.db, rows, tenant)
     // BullMQ gives every job an id; the fallback only satisfies the type.
-    await recordRejectedSignals(options.db, job.id ?? 'unknown', refused)
+    await recordRejectedSignals(options.db, { id: job.id ?? 'unknown', tenant }, refused)
     if (options.holdAfterInsertMs) await sleep(options.holdAfterInsertMs)
     return {
       received: rows.length,

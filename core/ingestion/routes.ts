@@ -3,8 +3,9 @@
  * `POST /signals` (a batch of up to 1,000 signals, one job),
  * `GET /signals/jobs/:id` (a job's state, attempts, error and result) and
  * `GET /signals/rejected` (signals the database refused). All need an API
- * key. A batch is acknowledged (202) only after Redis stored its job; while
- * Redis is away the answer is 503 with `Retry-After`.
+ * key, and each shows only the caller's tenant's (admins see every tenant's;
+ * another tenant's job id is a 404). A batch is acknowledged (202) only after
+ * Redis stored its job; while Redis is away the answer is 503 with `Retry-After`.
  *
  * `GET /signals/rejected?limit=50&before=<id>`: newest first,
  * `{ items: [{ id, jobId, signal, sqlstate, reason, rejectedAt }], next }`;
@@ -16,6 +17,7 @@ import type pg from 'pg'
 import { SIGNAL_ERRORS, signalContract } from '../../edge/contracts/signals.ts'
 import { ApiError, DependencyUnavailableError } from '../../edge/errors/index.ts'
 import { validate } from '../../edge/validation/index.ts'
+import { type AccessPolicy, canSee, createAccessPolicy, tenantScope } from '../access/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
 import { batchError } from '../http/batch-error.ts'
 import { jsonBody } from '../http/json-body.ts'
@@ -26,6 +28,7 @@ import type {
 } from '../platform/queue/index.ts'
 import { listRejectedSignals } from '../signals/index.ts'
 import { publicFailedReason } from './failed-reason.ts'
+import { signalJobTenant } from './job-tenant.ts'
 import { validateSignalBatch } from './validate.ts'
 
 const BATCH_WORDING = {
@@ -45,6 +48,8 @@ export interface SignalRoutesOptions {
   queue: SignalQueue | undefined
   /** The signals database; undefined when not configured: `GET /signals/rejected` answers 503. */
   db?: Pick<pg.Pool, 'query'> | undefined
+  /** Tenants and admins. @defaultValue every key its own tenant, no admins */
+  access?: AccessPolicy
 }
 
 /** Adds the signal-ingestion routes to the core app. */
@@ -66,6 +71,8 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
     return options.db
   }
 
+  const access = options.access ?? createAccessPolicy({ keys: [] })
+
   return (app, requireKey) => {
     app.post('/signals', requireKey, async (c) => {
       // Bad input is a 400 even while Redis is away: the client must fix it either way.
@@ -75,6 +82,7 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
       const job = await queue.add('batch', {
         signals: checked.items,
         postedBy: c.get('apiKeyName'),
+        tenant: access.caller(c).tenant,
         acceptedAt: new Date().toISOString(),
       })
       return c.json({ jobId: job.id, count: checked.items.length }, 202)
@@ -87,7 +95,10 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
       // a job read after its state is at least as new as that state.
       const state = await queue.getJobState(id)
       const job = state === 'unknown' ? undefined : await queue.getJob(id)
-      if (!job) throw new ApiError(404, 'not_found', `No signal job ${id}`)
+      // Another tenant's job is as absent as a missing one: ids are not confirmed.
+      if (!job || !canSee(access.caller(c), signalJobTenant(job.data))) {
+        throw new ApiError(404, 'not_found', `No signal job ${id}`)
+      }
       const report = {
         id: job.id,
         state,
@@ -105,7 +116,7 @@ export function signalRoutes(options: SignalRoutesOptions): CoreRoutes {
 
     app.get('/signals/rejected', requireKey, async (c) => {
       const page = validate(signalContract.rejectedQuery, c.req.query())
-      return c.json(await listRejectedSignals(dbOf(), page))
+      return c.json(await listRejectedSignals(dbOf(), page, tenantScope(access.caller(c))))
     })
   }
 }

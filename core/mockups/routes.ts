@@ -3,8 +3,12 @@
  * The mock-up API on core. `POST /mockups` records the job and queues it
  * (202 with its id; 503 when Redis cannot take it, and then no row is left);
  * `GET /mockups/:id` and `GET /mockups` show status, progress and image URLs
- * (API key: prompts are the customer's data); `GET /mockups/:id/image.{png,webp}`
- * serves the images, public and cacheable for a year (a mock-up never changes).
+ * (API key: prompts are the customer's data) of the caller's tenant only
+ * (another tenant's id is a 404; admins see all); `GET /mockups/:id/image.{png,webp}`
+ * serves the images, public and cacheable for a year (a mock-up never changes;
+ * its random UUID is the capability, as the CDN caches images without a key),
+ * or redirects (302) to them where the storage is published (S3: a CDN or a
+ * presigned URL); a storage that is down is a 503.
  */
 import { randomInt, randomUUID } from 'node:crypto'
 import {
@@ -15,11 +19,16 @@ import {
 } from '../../edge/contracts/mockups.ts'
 import { ApiError, DependencyUnavailableError } from '../../edge/errors/index.ts'
 import { validate } from '../../edge/validation/index.ts'
+import { type AccessPolicy, createAccessPolicy, tenantScope } from '../access/index.ts'
 import type { CoreRoutes } from '../http/app.ts'
 import { jsonBody } from '../http/json-body.ts'
 import type { MockupRecords } from '../platform/mockups/index.ts'
 import type { MockupJob, QueueProducer } from '../platform/queue/index.ts'
-import type { MockupStorage } from '../platform/storage/index.ts'
+import {
+  type MockupStorage,
+  redirectCacheControl,
+  StorageUnavailableError,
+} from '../platform/storage/index.ts'
 
 /** The producer of `mockups` jobs. */
 export type MockupQueue = QueueProducer<MockupJob, unknown>
@@ -29,9 +38,24 @@ export interface MockupRoutesOptions {
   records: MockupRecords | undefined
   queue: MockupQueue | undefined
   storage: MockupStorage
+  /** Tenants and admins. @defaultValue every key its own tenant, no admins */
+  access?: AccessPolicy
 }
 
 const IMAGE_TYPES = { png: 'image/png', webp: 'image/webp' } as const
+
+/** Runs a storage call; a backend that is down becomes a 503 (`storage_unavailable`). */
+async function fromStorage<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err
+    // The backend's message names the bucket: logged through the cause, not shown.
+    throw new DependencyUnavailableError('storage', 'The mock-up image storage is not answering', {
+      cause: err,
+    })
+  }
+}
 
 /** The mock-up routes. */
 export function mockupRoutes(options: MockupRoutesOptions): CoreRoutes {
@@ -52,6 +76,8 @@ export function mockupRoutes(options: MockupRoutesOptions): CoreRoutes {
     return typeof job?.progress === 'number' ? job.progress : 0
   }
 
+  const access = options.access ?? createAccessPolicy({ keys: [] })
+
   return (app, requireKey) => {
     app.post('/mockups', requireKey, async (c) => {
       const request = validate(mockupContract.request, await jsonBody(c))
@@ -65,7 +91,8 @@ export function mockupRoutes(options: MockupRoutesOptions): CoreRoutes {
         mockupId: randomUUID(),
       }
       const { mockupId, ...params } = job
-      await rows.insert({ ...params, id: mockupId, submittedBy: c.get('apiKeyName') })
+      const caller = access.caller(c)
+      await rows.insert({ ...params, id: mockupId, submittedBy: caller.key, tenant: caller.tenant })
       try {
         await producer.add('mockup', job, { jobId: mockupId })
       } catch (err) {
@@ -80,7 +107,11 @@ export function mockupRoutes(options: MockupRoutesOptions): CoreRoutes {
     app.get('/mockups', requireKey, async (c) => {
       const { limit, cursor } = validate(mockupContract.listQuery, c.req.query())
       const [createdAt, id] = cursor ? cursor.split('_') : []
-      const page = await records().page(limit + 1, createdAt && id ? { createdAt, id } : undefined)
+      const page = await records().page(
+        limit + 1,
+        createdAt && id ? { createdAt, id } : undefined,
+        tenantScope(access.caller(c)),
+      )
       const items = page.slice(0, limit)
       const last = items.at(-1)
       c.header('Cache-Control', 'private, no-cache')
@@ -92,7 +123,8 @@ export function mockupRoutes(options: MockupRoutesOptions): CoreRoutes {
 
     app.get('/mockups/:id', requireKey, async (c) => {
       const { id } = validate(mockupContract.idParam, c.req.param())
-      const mockup = await records().get(id)
+      // Another tenant's id is as absent as an unknown one.
+      const mockup = await records().get(id, tenantScope(access.caller(c)))
       if (!mockup) throw new ApiError(404, MOCKUP_ERRORS.notFound, `mock-up ${id} does not exist`)
       c.header('Cache-Control', 'private, no-cache')
       return c.json(toMockupView(mockup, await progressOf(mockup)))
@@ -105,13 +137,25 @@ export function mockupRoutes(options: MockupRoutesOptions): CoreRoutes {
       const format = c.req.param('file').slice('image.'.length) as keyof typeof IMAGE_TYPES
       const mockup = await records().get(id)
       const key = format === 'png' ? mockup?.pngKey : mockup?.webpKey
+      const missing = () =>
+        new ApiError(404, MOCKUP_ERRORS.notFound, `mock-up ${id} has no ${format} image`)
+      if (!key) throw missing()
       // The key comes from the row, never from the request: no path is user input.
-      const image = key ? await options.storage.get(key) : null
-      if (!image)
-        throw new ApiError(404, MOCKUP_ERRORS.notFound, `mock-up ${id} has no ${format} image`)
+      const { storage } = options
+      const image = await fromStorage(async () => {
+        // Published storage (S3): the client takes the bytes from the CDN or a presigned URL.
+        if (storage.url) return { published: await storage.url(key) }
+        return { stored: await storage.get(key) }
+      })
+      if ('published' in image) {
+        if (!image.published) throw missing()
+        c.header('Cache-Control', redirectCacheControl(image.published))
+        return c.redirect(image.published.url, 302)
+      }
+      if (!image.stored) throw missing()
       c.header('Content-Type', IMAGE_TYPES[format])
       c.header('Cache-Control', 'public, max-age=31536000, immutable')
-      return c.body(new Uint8Array(image.bytes))
+      return c.body(new Uint8Array(image.stored.bytes))
     })
   }
 }

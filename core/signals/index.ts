@@ -6,7 +6,7 @@
  */
 export { DATA_ERROR_REASONS, type DataError, dataError, sqlstateOf } from './data-errors.ts'
 export { type SignalIdentity, signalDedupeKey } from './dedupe.ts'
-export { insertSignals, type SignalRow } from './insert.ts'
+export { insertSignals, NO_TENANT, type SignalRow } from './insert.ts'
 export { type IsolatedInsert, insertSignalsIsolating, type RefusedRow } from './isolate.ts'
 export {
   listRejectedSignals,

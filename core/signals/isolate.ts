@@ -24,15 +24,17 @@ export interface IsolatedInsert {
 }
 
 /**
- * Inserts `rows`; a statement refused on the data (SQLSTATE 22 or 23) is split
- * in halves until the refused rows are alone. Other errors are rethrown unchanged.
+ * Inserts `tenant`'s `rows`; a statement refused on the data (SQLSTATE 22 or
+ * 23) is split in halves until the refused rows are alone. Other errors are
+ * rethrown unchanged.
  */
 export async function insertSignalsIsolating(
   db: Pick<pg.Pool, 'query'>,
   rows: readonly SignalRow[],
+  tenant: string,
 ): Promise<IsolatedInsert> {
   try {
-    return { inserted: await insertSignals(db, rows), refused: [] }
+    return { inserted: await insertSignals(db, rows, tenant), refused: [] }
   } catch (error) {
     const refusal = dataError(error)
     if (!refusal) throw error
@@ -40,8 +42,8 @@ export async function insertSignalsIsolating(
     if (rows.length === 1 && only) return { inserted: 0, refused: [{ row: only, ...refusal }] }
     const middle = Math.ceil(rows.length / 2)
     // One half after the other: the pool is shared with the other jobs.
-    const first = await insertSignalsIsolating(db, rows.slice(0, middle))
-    const second = await insertSignalsIsolating(db, rows.slice(middle))
+    const first = await insertSignalsIsolating(db, rows.slice(0, middle), tenant)
+    const second = await insertSignalsIsolating(db, rows.slice(middle), tenant)
     return {
       inserted: first.inserted + second.inserted,
       refused: [...first.refused, ...second.refused],

@@ -25,6 +25,13 @@ export interface ApiKeyAuthOptions {
    * @defaultValue false
    */
   basic?: boolean
+  /**
+   * Also accept a caller the edge vouched for (its service credential and a
+   * forwarded key name among `keys`): core's API routes, which the gateway
+   * calls on a caller's behalf. Needs `clientIdentity` mounted before.
+   * @defaultValue false
+   */
+  vouched?: boolean
 }
 
 const encoder = new TextEncoder()
@@ -64,59 +71,67 @@ function presentedSecret(header: string, basic: boolean): string | undefined {
   }
 }
 
-/**
- * Resolves a presented `Authorization` header to the name of the key it
- * carries (Bearer only), or undefined. Shared with the rate limiter, which
- * buckets by key name before a route's own auth runs.
- *
- * @example
- * const nameOf = apiKeyResolver(keys); await nameOf('Bearer s3cr3t...') // 'ci'
- */
-export function apiKeyResolver(
-  keys: readonly ApiKey[],
-): (header: string | undefined) => Promise<string | undefined> {
+/** The name of the entry whose secret `presented` is, compared in uniform time; undefined when none. */
+function secretMatcher(
+  entries: readonly Pick<ApiKey, 'name' | 'secret'>[],
+): (presented: string) => Promise<string | undefined> {
+  // Hash the secrets once, on first use (crypto.subtle is async).
   let hashed: Promise<{ name: string; hash: Uint8Array }[]> | undefined
-  return async function apiKeyResolver(header) {
-    const secret = header ? presentedSecret(header, false) : undefined
-    if (!secret) return undefined
+  return async (presented) => {
     hashed ??= Promise.all(
-      keys.map(async (key) => ({ name: key.name, hash: await digest(key.secret) })),
+      entries.map(async (entry) => ({ name: entry.name, hash: await digest(entry.secret) })),
     )
-    const presented = await digest(secret)
+    const hash = await digest(presented)
     let name: string | undefined
-    for (const key of await hashed) if (digestsEqual(presented, key.hash)) name ??= key.name
+    // Compare against every entry, without stopping early, for uniform timing.
+    for (const entry of await hashed) if (digestsEqual(hash, entry.hash)) name ??= entry.name
     return name
   }
 }
 
 /**
- * Requires `Authorization: Bearer <secret>` matching one of `keys`.
+ * Resolves a presented `Authorization` header to the name of the entry whose
+ * secret it carries (Bearer only), or undefined. Shared with the client
+ * identity, which names the caller (and checks the edge's service
+ * credential) before a route's own auth runs.
+ *
+ * @example
+ * const nameOf = apiKeyResolver(keys); await nameOf('Bearer s3cr3t...') // 'ci'
+ */
+export function apiKeyResolver(
+  keys: readonly Pick<ApiKey, 'name' | 'secret'>[],
+): (header: string | undefined) => Promise<string | undefined> {
+  const match = secretMatcher(keys)
+  return async function apiKeyResolver(header) {
+    const secret = header ? presentedSecret(header, false) : undefined
+    return secret ? match(secret) : undefined
+  }
+}
+
+/**
+ * Requires `Authorization: Bearer <secret>` matching one of `keys`, or (with
+ * `vouched`) a caller the edge vouched for with its service credential whose
+ * key name is among `keys` (see `clientIdentity`). Either way `apiKeyName`
+ * is the caller's key name afterwards.
  *
  * @example
  * app.post('/signals', apiKeyAuth({ keys: config.apiKeys }), handler)
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
-  // Hash the secrets once, on first use (crypto.subtle is async).
-  let hashed: Promise<{ name: string; hash: Uint8Array }[]> | undefined
-  const secrets = () => {
-    hashed ??= Promise.all(
-      options.keys.map(async (key) => ({ name: key.name, hash: await digest(key.secret) })),
-    )
-    return hashed
-  }
-
+  const match = secretMatcher(options.keys)
+  const names = new Set(options.keys.map((key) => key.name))
   const basic = options.basic ?? false
   return async function apiKeyAuth(c, next) {
+    const client = options.vouched ? c.var.client : undefined
+    if (client?.viaEdge && client.keyName !== undefined && names.has(client.keyName)) {
+      c.set('apiKeyName', client.keyName)
+      return next()
+    }
     const header = c.req.header('Authorization')
     if (!header) throw unauthorized('Missing Authorization header: send "Bearer <api key>"', basic)
     const secret = presentedSecret(header, basic)
     if (!secret) throw unauthorized('Authorization header must be "Bearer <api key>"', basic)
-    const presented = await digest(secret)
-    let name: string | undefined
-    // Compare against every key, without stopping early, for uniform timing.
-    for (const key of await secrets()) {
-      if (digestsEqual(presented, key.hash)) name ??= key.name
-    }
+    const name = await match(secret)
     if (name === undefined) throw unauthorized('Invalid API key', basic)
     c.set('apiKeyName', name)
     await next()

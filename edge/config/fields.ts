@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import { parseApiKeys } from '../auth/keys.ts'
 import { parseCorsOrigins } from '../cors/index.ts'
+import { parseTrustProxy } from '../identity/trust-proxy.ts'
 
 /** A whole number within [min, max], coerced from the environment's string. */
 export const wholeNumber = (min: number, max: number) => {
@@ -21,6 +22,9 @@ export const url = (protocols: string[]) =>
     protocol: new RegExp(`^(${protocols.join('|')})$`),
     error: `expected a ${protocols.map((p) => `${p}://`).join(' or ')} URL`,
   })
+
+/** Core's HTTP API: a default on Node (`npm run edge` beside core), required elsewhere. */
+export const coreUrl = url(['http', 'https'])
 
 /** An optional string turned into a value by `parse`, whose thrown message becomes the issue. */
 const parsedWith = <T>(parse: (value: string | undefined) => T) =>
@@ -59,12 +63,30 @@ export const edgeAppFields = {
    * bridge's `/sql`) instead of Neon's own endpoint for the host.
    */
   NEON_FETCH_ENDPOINT: url(['http', 'https']).optional(),
-  /** Core's HTTP API, which the tRPC gateway calls. */
-  CORE_URL: url(['http', 'https']).default('http://127.0.0.1:3000'),
+  /** Core's HTTP API, which the tRPC gateway calls (required on Workers and Deno: edge/config/schema.ts). */
+  CORE_URL: coreUrl.default('http://127.0.0.1:3000'),
+  /**
+   * The edge's credential at core: the edge presents it (with the caller's
+   * key name and address) and core, holding the same value, believes that
+   * identity. Unset on core: no edge can vouch for a caller.
+   */
+  EDGE_SERVICE_KEY: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  /**
+   * Proxies whose `X-Forwarded-For`/`Forwarded` are believed: unset trusts
+   * nothing (the peer is the client); N trusts the N hops nearest the
+   * server; or a comma-separated list of addresses and CIDRs of proxies.
+   */
+  TRUST_PROXY: parsedWith(parseTrustProxy),
   /** `name:secret,...`; with none, mutations and private procedures are refused. */
   API_KEYS: parsedWith(parseApiKeys),
   /** Requests per minute per API key name (or client address when anonymous); 0 turns limits off. */
   RATE_LIMIT_PER_MINUTE: wholeNumber(0, 1_000_000).default(600),
+  /**
+   * Processes (or isolates) sharing one limit: while the limiter's Redis is
+   * away each counts in memory and allows RATE_LIMIT_PER_MINUTE / this.
+   * Unset: 1 on the edge, CORE_WORKERS on core.
+   */
+  RATE_LIMIT_PROCESSES: wholeNumber(1, 100_000).optional(),
   /** Origins the console may call from (comma-separated); unset: same-origin only. */
   CORS_ORIGINS: parsedWith(parseCorsOrigins),
 }

@@ -5,6 +5,8 @@ const REQUIRED = {
   UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io',
   UPSTASH_REDIS_REST_TOKEN: 'token',
   NEON_DATABASE_URL: 'postgres://u:p@ep-x.neon.tech/db',
+  CORE_URL: 'https://core.example.com',
+  EDGE_SERVICE_KEY: 'edge-service-key-0123456789',
 }
 
 function problems(env: Record<string, unknown>): string[] {
@@ -29,8 +31,8 @@ describe('loadEdgeConfig', () => {
       EDGE_CACHE: 'upstash',
       EDGE_DB: 'neon',
       LOG_LEVEL: 'info',
-      CORE_URL: 'http://127.0.0.1:3000',
       API_KEYS: [],
+      TRUST_PROXY: { kind: 'none' },
       RATE_LIMIT_PER_MINUTE: 600,
       CORS_ORIGINS: [],
     })
@@ -51,7 +53,9 @@ describe('loadEdgeConfig', () => {
       API_KEYS: 'console:0123456789abcdef-console',
       CORE_URL: 'https://core.internal:8443',
     })
-    expect(config.API_KEYS).toEqual([{ name: 'console', secret: '0123456789abcdef-console' }])
+    expect(config.API_KEYS).toEqual([
+      { name: 'console', tenant: 'console', secret: '0123456789abcdef-console' },
+    ])
     expect(config.CORE_URL).toBe('https://core.internal:8443')
   })
 
@@ -75,8 +79,12 @@ describe('loadEdgeConfig', () => {
 
   it('Should need no Upstash settings with the memory cache', () => {
     expect(
-      loadEdgeConfig({ EDGE_CACHE: 'memory', NEON_DATABASE_URL: REQUIRED.NEON_DATABASE_URL })
-        .EDGE_CACHE,
+      loadEdgeConfig({
+        ...REQUIRED,
+        UPSTASH_REDIS_REST_URL: '',
+        UPSTASH_REDIS_REST_TOKEN: '',
+        EDGE_CACHE: 'memory',
+      }).EDGE_CACHE,
     ).toBe('memory')
   })
 
@@ -99,6 +107,13 @@ describe('loadEdgeConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of trace, debug/],
     ['CORE_URL', 'ftp://core', /CORE_URL: expected a http/],
     ['API_KEYS', 'console:short', /API_KEYS: the secret of "console" must be at least 16/],
+    ['EDGE_SERVICE_KEY', 'short', /EDGE_SERVICE_KEY: expected at least 16 characters/],
+    [
+      'TRUST_PROXY',
+      '10.0.0.0/40',
+      /TRUST_PROXY: entry 1 \("10.0.0.0\/40"\) is not an IPv4 or IPv6 CIDR/,
+    ],
+    ['RATE_LIMIT_PROCESSES', '0', /RATE_LIMIT_PROCESSES: expected a whole number from 1/],
   ])('Should name %s when it is %j', (name, value, message) => {
     const found = problems({ ...REQUIRED, [name]: value })
     expect(found).toHaveLength(1)
@@ -110,6 +125,22 @@ describe('loadEdgeConfig', () => {
       'UPSTASH_REDIS_REST_URL: required when EDGE_CACHE is upstash',
       'UPSTASH_REDIS_REST_TOKEN: required when EDGE_CACHE is upstash',
       'NEON_DATABASE_URL: required when EDGE_DB is neon',
+      "CORE_URL: required on Workers and Deno (core's public URL, which the gateway calls)",
+      'EDGE_SERVICE_KEY: required on Workers and Deno (the credential the edge presents to core)',
     ])
+  })
+
+  it('Should parse TRUST_PROXY and RATE_LIMIT_PROCESSES', () => {
+    const config = loadEdgeConfig({
+      ...REQUIRED,
+      TRUST_PROXY: '10.0.0.0/8, 2001:db8::/32',
+      RATE_LIMIT_PROCESSES: '4',
+    })
+    expect(config.TRUST_PROXY.kind).toBe('ranges')
+    expect(config.RATE_LIMIT_PROCESSES).toBe(4)
+    expect(loadEdgeConfig({ ...REQUIRED, TRUST_PROXY: '2' }).TRUST_PROXY).toEqual({
+      kind: 'hops',
+      hops: 2,
+    })
   })
 })

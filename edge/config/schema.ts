@@ -5,7 +5,7 @@
  * core schema instead (`core/platform/config`).
  */
 import { z } from 'zod'
-import { edgeAppFields } from './fields.ts'
+import { coreUrl, edgeAppFields } from './fields.ts'
 
 /** Log levels, as pino names them; `silent` writes nothing. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
@@ -14,6 +14,8 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export const edgeConfigSchema = z
   .object({
     ...edgeAppFields,
+    // No default here: a Worker or Deno Deploy never runs beside core.
+    CORE_URL: coreUrl.optional(),
     // ioredis and pg are Node clients: only `npm run edge` (core/edge-host) offers them.
     EDGE_CACHE: z
       .enum(['upstash', 'memory'], {
@@ -38,6 +40,8 @@ export const edgeConfigSchema = z
       require('UPSTASH_REDIS_REST_TOKEN', 'when EDGE_CACHE is upstash')
     }
     require('NEON_DATABASE_URL', 'when EDGE_DB is neon')
+    require('CORE_URL', "on Workers and Deno (core's public URL, which the gateway calls)")
+    require('EDGE_SERVICE_KEY', 'on Workers and Deno (the credential the edge presents to core)')
   })
 
 /** The edge configuration. */

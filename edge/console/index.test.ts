@@ -14,6 +14,8 @@ const app = buildEdgeApp(
   {
     EDGE_CACHE: 'memory',
     NEON_DATABASE_URL: 'postgres://u@db.invalid/none',
+    CORE_URL: 'http://core.invalid',
+    EDGE_SERVICE_KEY: 'edge-service-key-0123456789',
     API_KEYS: `console:${SECRET}`,
     LOG_LEVEL: 'silent',
   },

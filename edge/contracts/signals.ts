@@ -90,6 +90,11 @@ export function createSignalContract(limits: SignalLimits = SIGNAL_LIMITS, now: 
       signals: z.array(queued).min(1).max(L.maxPerBatch),
       /** Name of the API key that posted the batch (never the secret), for logs. */
       postedBy: z.string(),
+      /**
+       * The poster's tenant, whose ids the signals dedupe among; absent on jobs
+       * queued before tenants, whose tenant is then the poster's name.
+       */
+      tenant: z.string().optional(),
       /** When core accepted the batch (ISO 8601), to measure queue latency. */
       acceptedAt: z.iso.datetime(),
     }),

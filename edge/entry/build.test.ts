@@ -3,7 +3,12 @@ import { EdgeConfigError } from '../config/index.ts'
 import { buildEdgeApp } from './build.ts'
 
 // The database is never reached by these requests; a real one is in tests/edge-runtimes.
-const ENV = { EDGE_CACHE: 'memory', NEON_DATABASE_URL: 'postgres://u@db.invalid/none' }
+const ENV = {
+  EDGE_CACHE: 'memory',
+  NEON_DATABASE_URL: 'postgres://u@db.invalid/none',
+  CORE_URL: 'http://core.invalid',
+  EDGE_SERVICE_KEY: 'edge-service-key-0123456789',
+}
 
 function build(env: Record<string, unknown> = ENV) {
   const lines: Record<string, unknown>[] = []

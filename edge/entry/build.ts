@@ -65,10 +65,14 @@ export function buildEdgeApp(
     observe: observeNothing,
     score,
     db,
-    coreUrl: config.CORE_URL,
+    // The schema makes CORE_URL and EDGE_SERVICE_KEY required here.
+    coreUrl: config.CORE_URL!,
+    serviceKey: config.EDGE_SERVICE_KEY!,
     apiKeys: config.API_KEYS,
+    trustProxy: config.TRUST_PROXY,
     rateLimit: rateLimitSettings({
       perMinute: config.RATE_LIMIT_PER_MINUTE,
+      processes: config.RATE_LIMIT_PROCESSES,
       store: () => rateLimitStoreOf(config),
     }),
     corsOrigins: config.CORS_ORIGINS,

@@ -16,6 +16,8 @@ export const OUTAGE_CODES = {
   queue: 'queue_unavailable',
   metricsStore: 'metrics_store_unavailable',
   metricsSource: 'metrics_source_unavailable',
+  /** Mock-up image storage (an S3-compatible bucket) not answering. */
+  storage: 'storage_unavailable',
   /** A process's CPU worker pool has no room left in its queue (load shedding). */
   workerPool: 'busy',
 } as const

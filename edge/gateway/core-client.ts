@@ -1,13 +1,17 @@
 /**
  * @module
  * A small typed client of core's HTTP API (`CORE_URL`): fetch with a deadline,
- * the caller's `Authorization` forwarded only when asked, answers checked with
- * a zod schema, and core's JSON errors turned into tRPC errors with the same
- * status. A 404 "No route for ..." means core lacks the route (not yet
- * deployed there): that is `NOT_IMPLEMENTED`, not a missing resource.
+ * the caller's identity vouched for with the edge's service credential
+ * (`EDGE_SERVICE_KEY`; without one, the caller's `Authorization` forwarded
+ * only when asked), answers checked with a zod schema, and core's JSON errors
+ * turned into tRPC errors with the same status. A 404 "No route for ..."
+ * means core lacks the route (not yet deployed there): that is
+ * `NOT_IMPLEMENTED`, not a missing resource.
  */
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
+import type { ClientIdentity } from '../identity/context.ts'
+import { edgeCallHeaders } from '../identity/forward.ts'
 import { trpcCodeOf } from './errors.ts'
 
 /** Options of {@link createCoreClient}. */
@@ -18,6 +22,13 @@ export interface CoreClientOptions {
   fetch?: typeof fetch
   /** Deadline of each call, in ms. @defaultValue 5000 */
   timeoutMs?: number
+  /**
+   * The edge's credential at core (`EDGE_SERVICE_KEY`): each call then
+   * carries it and the caller's identity, so core counts no call twice and
+   * knows who is calling. @defaultValue none: the caller's `Authorization`
+   * is forwarded on private calls, and core sees the edge's address
+   */
+  serviceKey?: string
 }
 
 /** One call to core. */
@@ -29,8 +40,10 @@ export interface CoreRequest {
   query?: Record<string, string | number | undefined>
   /** JSON body of a POST. */
   body?: unknown
-  /** `Authorization` to forward (private and mutating calls only). */
+  /** `Authorization` to forward without a service key (private and mutating calls only). */
   authorization?: string | null
+  /** The caller, vouched for with the service key. */
+  client?: ClientIdentity
   /** The client's request signal: its going away cancels the call. */
   signal?: AbortSignal
 }
@@ -71,7 +84,15 @@ export function createCoreClient(options: CoreClientOptions) {
       if (value !== undefined) url.searchParams.set(name, String(value))
     }
     const headers = new Headers({ Accept: 'application/json' })
-    if (request.authorization) headers.set('Authorization', request.authorization)
+    if (options.serviceKey && request.client) {
+      for (const [name, value] of Object.entries(
+        edgeCallHeaders(request.client, options.serviceKey),
+      )) {
+        headers.set(name, value)
+      }
+    } else if (request.authorization) {
+      headers.set('Authorization', request.authorization)
+    }
     if (request.body !== undefined) headers.set('Content-Type', 'application/json')
     const deadline = AbortSignal.timeout(timeoutMs)
     const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline

@@ -26,6 +26,7 @@ import type { GatewayContext } from './trpc.ts'
 
 export { RANKING_METRICS } from '../analytics/ranking.ts'
 export { type CachePolicy, queryCachePolicies } from './cache-policy.ts'
+export { gatewayCallCost } from './call-cost.ts'
 export { CORE_TIMEOUT_MS, type CoreClient, createCoreClient } from './core-client.ts'
 export { contentTag, ifNoneMatch, RETAINED_304_HEADERS, trpcEtag, weakTag } from './etag/index.ts'
 export { GATEWAY_LIMITS } from './limits.ts'
@@ -49,6 +50,8 @@ export interface GatewayOptions
   fetch?: typeof fetch
   /** Deadline of a core call, in ms. @defaultValue {@link CORE_TIMEOUT_MS} */
   coreTimeoutMs?: number
+  /** The edge's credential at core (`EDGE_SERVICE_KEY`); see `CoreClientOptions.serviceKey`. */
+  serviceKey?: string
   /** Size limits. @defaultValue {@link GATEWAY_LIMITS} */
   limits?: RequestLimitsOptions & { maxBatchCalls?: number }
   /** Logs unexpected procedure failures. */
@@ -82,6 +85,7 @@ export function gatewayRoutes(app: Hono, options: GatewayOptions): void {
       baseUrl: options.coreUrl,
       fetch: options.fetch,
       timeoutMs: options.coreTimeoutMs,
+      serviceKey: options.serviceKey,
     }),
   })
   const requireKey = apiKeyAuth({ keys: options.apiKeys })
@@ -115,6 +119,7 @@ export function gatewayRoutes(app: Hono, options: GatewayOptions): void {
       createContext: (_opts, c): GatewayContext & Record<string, unknown> => ({
         apiKeyName: c.var.apiKeyName ?? null,
         authorization: c.req.header('Authorization') ?? null,
+        client: c.var.client,
         signal: c.req.raw.signal,
       }),
       responseMeta: ({ type, info, errors, eagerGeneration }) =>

@@ -5,14 +5,17 @@
  * kinds: public, and private (an API key required).
  */
 import { initTRPC, TRPCError } from '@trpc/server'
+import type { ClientIdentity } from '../identity/context.ts'
 import { CoreCallError } from './core-client.ts'
 
 /** What every procedure sees about the request. */
 export interface GatewayContext {
   /** Name of the API key that authenticated the request; null when none was sent. */
   apiKeyName: string | null
-  /** The caller's `Authorization` header, forwarded to core on private calls only. */
+  /** The caller's `Authorization` header, forwarded to core on private calls only (no service key). */
   authorization: string | null
+  /** Who is calling (`c.var.client`): vouched for at core with the edge's service key. */
+  client?: ClientIdentity
   /** Aborts when the client goes away: passed on to core calls. */
   signal: AbortSignal
 }

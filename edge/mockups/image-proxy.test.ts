@@ -16,19 +16,21 @@ const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 function proxy(answer: (url: string) => Response | Promise<Response>, router?: TrieRouter<never>) {
   const asked: string[] = []
+  const redirectModes: RequestInit['redirect'][] = []
   const app = new Hono(router ? { router } : {})
   app.onError(errorHandler({ error: () => {} }))
   app.notFound(notFoundHandler)
   mockupImageRoutes(app, {
     coreUrl: 'http://core.internal:3000/',
-    fetch: async (input) => {
+    fetch: async (input, init) => {
       const url = String(input)
       asked.push(url)
+      redirectModes.push(init?.redirect)
       return answer(url)
     },
     timeoutMs: 200,
   })
-  return { app, asked }
+  return { app, asked, redirectModes }
 }
 
 const image = () =>
@@ -110,6 +112,39 @@ describe('mockupImageRoutes', () => {
     expect(res.status).toBe(502)
     expect(JSON.stringify(await res.json())).not.toContain('core.internal')
   })
+
+  it("Should pass core's redirect (a bucket's URL) to the client instead of following it", async () => {
+    const location = `https://cdn.example/mockups/${ID}/mockup.png?X-Amz-Signature=abc`
+    const { app, redirectModes } = proxy(
+      () =>
+        new Response(null, {
+          status: 302,
+          headers: {
+            Location: location,
+            'Cache-Control': 'private, max-age=450',
+            'Set-Cookie': 'x',
+          },
+        }),
+    )
+    const res = await app.request(`/mockups/${ID}/image.png`)
+    expect(res.status).toBe(302)
+    expect(res.headers.get('Location')).toBe(location)
+    expect(res.headers.get('Cache-Control')).toBe('private, max-age=450')
+    expect(res.headers.get('Set-Cookie')).toBeNull()
+    expect(redirectModes).toEqual(['manual'])
+  })
+
+  it.each([null, 'javascript:alert(1)', '/relative/path', 'not a url'])(
+    'Should answer 502 for a redirect whose Location is %j',
+    async (location) => {
+      const { app } = proxy(
+        () => new Response(null, { status: 302, headers: location ? { Location: location } : {} }),
+      )
+      const res = await app.request(`/mockups/${ID}/image.png`)
+      expect(res.status).toBe(502)
+      expect(res.headers.get('Location')).toBeNull()
+    },
+  )
 
   it('Should refuse a core URL that is not http(s) when built', () => {
     expect(() => mockupImageRoutes(new Hono(), { coreUrl: 'file:///etc' })).toThrow(/http/)

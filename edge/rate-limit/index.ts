@@ -1,5 +1,11 @@
-/** @module Per-key (or per-address) rate limits in a shared store, failing open. */
-export { clientIp } from './client-ip.ts'
+/** @module Per-key (or per-address) rate limits in a shared store, degrading to memory. */
+export {
+  type CountedHit,
+  type FallbackCounterOptions,
+  type FallbackLogger,
+  fallbackCounter,
+  fallbackShare,
+} from './fallback.ts'
 export { type MemoryRateLimitStoreOptions, memoryRateLimitStore } from './memory-store.ts'
 export {
   mountRateLimit,
@@ -8,9 +14,15 @@ export {
   type RateLimitSettingsInput,
   rateLimitSettings,
 } from './mount.ts'
-export { DEFAULT_RATE_LIMIT_PER_MINUTE, type RateLimitOptions, rateLimit } from './rate-limit.ts'
+export {
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  type RateLimitOptions,
+  rateLimit,
+  rateLimitPrefix,
+} from './rate-limit.ts'
 export {
   FIXED_WINDOW_LUA,
+  type RateLimitObserver,
   type RateLimitStore,
   type WindowCount,
   windowCountOf,

@@ -2,7 +2,8 @@
  * @module
  * An isolate-local {@link RateLimitStore}: each process or isolate counts on
  * its own, so a limit of N allows N per instance. For the edge where no
- * shared store is configured (`EDGE_CACHE=memory`) and for tests.
+ * shared store is configured (`EDGE_CACHE=memory`), the fallback while the
+ * shared store is down, and tests.
  */
 import type { RateLimitStore } from './types.ts'
 
@@ -21,7 +22,7 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
   const now = options.now ?? Date.now
   const buckets = new Map<string, { count: number; endsAt: number }>()
   return {
-    async hit(key, windowMs) {
+    async hit(key, windowMs, cost) {
       const at = now()
       let bucket = buckets.get(key)
       if (!bucket || bucket.endsAt <= at) {
@@ -31,7 +32,7 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
         bucket = { count: 0, endsAt: at + windowMs }
         buckets.set(key, bucket)
       }
-      bucket.count++
+      bucket.count += cost
       return { count: bucket.count, resetMs: bucket.endsAt - at }
     },
   }

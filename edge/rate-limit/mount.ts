@@ -4,21 +4,21 @@
  * edge on Node, the edge on workerd/Deno) builds its settings with
  * {@link rateLimitSettings} from `RATE_LIMIT_PER_MINUTE` and its runtime's
  * store, and mounts them with {@link mountRateLimit}: same limits, same 429
- * with `Retry-After`, same key per API-key name or client address, same
- * fail-open when the store is down. Only the store differs by runtime.
+ * with `Retry-After`, same bucket per API-key name or client address, same
+ * in-memory fallback when the store is down. Only the store differs by
+ * runtime, and the key space by service.
  */
 import type { Hono } from 'hono'
-import type { ApiKey } from '../auth/keys.ts'
-import type { ErrorLogger } from '../errors/index.ts'
+import type { FallbackLogger } from './fallback.ts'
 import { type RateLimitOptions, rateLimit } from './rate-limit.ts'
-import type { RateLimitStore } from './types.ts'
+import type { RateLimitObserver, RateLimitStore } from './types.ts'
 
 /**
- * What an app is given to limit with: the store, the limit and, optionally,
- * the window, the store deadline and the key space (`prefix`: apps that must
- * count apart in one store take different ones).
+ * What an app is given to limit with: the store, the limit, the processes
+ * sharing it, the fallback metrics and, optionally, the window and the store
+ * deadline.
  */
-export type RateLimitSettings = Omit<RateLimitOptions, 'keys' | 'logger'>
+export type RateLimitSettings = Omit<RateLimitOptions, 'service' | 'cost' | 'logger'>
 
 /** Inputs of {@link rateLimitSettings}. */
 export interface RateLimitSettingsInput {
@@ -26,8 +26,10 @@ export interface RateLimitSettingsInput {
   perMinute: number
   /** The runtime's store, built only when the limiter is on. */
   store: () => RateLimitStore
-  /** Bucket key prefix. @defaultValue `'ratelimit:v1:'` (shared by every app) */
-  keySpace?: string
+  /** Processes sharing the limit (`RATE_LIMIT_PROCESSES`). @defaultValue 1 */
+  processes?: number
+  /** Fallback metrics (Node registers them; the edge runtimes have none). */
+  observer?: RateLimitObserver
 }
 
 /** The settings for `perMinute` (undefined: off). */
@@ -36,19 +38,24 @@ export function rateLimitSettings(input: RateLimitSettingsInput): RateLimitSetti
   return {
     store: input.store(),
     limit: input.perMinute,
-    ...(input.keySpace === undefined ? {} : { prefix: input.keySpace }),
+    ...(input.processes === undefined ? {} : { processes: input.processes }),
+    ...(input.observer === undefined ? {} : { observer: input.observer }),
   }
 }
 
-/** What the app adds to its settings: the keys whose names become buckets, and its logger. */
+/** What the app adds to its settings. */
 export interface RateLimitContext {
-  keys: readonly ApiKey[]
-  logger?: ErrorLogger
+  /** The service counting (`edge`, `core`): its own key space. */
+  service: string
+  /** What a request costs (the edge: a tRPC batch's calls). @defaultValue 1 */
+  cost?: RateLimitOptions['cost']
+  logger?: FallbackLogger
 }
 
 /**
  * Mounts the limiter on every route registered after this call (so register
- * `/healthz` first: probes are never limited). No settings: nothing mounted.
+ * `/healthz` first: probes are never limited; and `clientIdentity` before).
+ * No settings: nothing mounted.
  */
 export function mountRateLimit(
   app: Hono,
@@ -56,5 +63,5 @@ export function mountRateLimit(
   context: RateLimitContext,
 ): void {
   if (!settings) return
-  app.use('*', rateLimit({ ...settings, keys: context.keys, logger: context.logger }))
+  app.use('*', rateLimit({ ...settings, ...context }))
 }

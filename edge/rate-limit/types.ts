@@ -15,17 +15,32 @@ export interface WindowCount {
 
 /** A fixed-window counter store. */
 export interface RateLimitStore {
-  /** Counts one hit on `key` in a window of `windowMs`; rejects when the store is down. */
-  hit(key: string, windowMs: number): Promise<WindowCount>
+  /**
+   * Counts `cost` hits (one per call: a tRPC batch costs its calls) on `key`
+   * in a window of `windowMs`; rejects when the store is down.
+   */
+  hit(key: string, windowMs: number, cost: number): Promise<WindowCount>
 }
 
 /**
- * The Lua script stores with scripting run: one INCR, the expiry set on the
- * window's first hit (so a window never outlives `windowMs`), and the TTL left.
- * KEYS[1] bucket; ARGV[1] window in ms. Returns `{count, pttl}`.
+ * Where the limiter reports its in-memory fallback (DESIGN.md metric names):
+ * `rate_limit_fallback_active{service}` and
+ * `rate_limit_fallback_requests_total{service}` on Node.
  */
-export const FIXED_WINDOW_LUA = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+export interface RateLimitObserver {
+  /** The limiter entered (true) or left (false) its in-memory fallback. */
+  fallbackActive(active: boolean): void
+  /** One request was counted in memory because the store failed. */
+  fallbackRequest(): void
+}
+
+/**
+ * The Lua script stores with scripting run: one INCRBY, the expiry set when
+ * the key has none (the window's first hit, so a window never outlives
+ * `windowMs`), and the TTL left. KEYS[1] bucket; ARGV[1] window in ms;
+ * ARGV[2] cost. Returns `{count, pttl}`.
+ */
+export const FIXED_WINDOW_LUA = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`

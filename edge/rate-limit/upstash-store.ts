@@ -21,8 +21,12 @@ export function upstashRateLimitStore(options: UpstashRateLimitStoreOptions): Ra
   const redis = new Redis({ url: options.url, token: options.token, retry: false })
   const prefix = options.keyPrefix ?? ''
   return {
-    async hit(key, windowMs) {
-      const reply = await redis.eval(FIXED_WINDOW_LUA, [prefix + key], [String(windowMs)])
+    async hit(key, windowMs, cost) {
+      const reply = await redis.eval(
+        FIXED_WINDOW_LUA,
+        [prefix + key],
+        [String(windowMs), String(cost)],
+      )
       return windowCountOf(reply, windowMs)
     },
   }

@@ -86,6 +86,8 @@ export async function launchStack(options: StackOptions): Promise<Stack> {
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
     API_KEYS: options.apiKeys,
+    // The edge vouches for callers at core with it: each call counted once, where it enters.
+    EDGE_SERVICE_KEY: randomBytes(24).toString('base64url'),
     MOCKUP_STORAGE_DIR: options.storageDir,
     LOG_LEVEL: options.logLevel ?? 'warn',
     ...options.env,

@@ -4,6 +4,7 @@
  * the local bridges: Upstash REST for Redis, Neon's SQL-over-HTTP for
  * PostgreSQL. Shared by the edge runtime tests and benchmark.
  */
+import { randomBytes } from 'node:crypto'
 import type { NeonBridge, UpstashBridge } from '../dev/bridges/index.ts'
 
 /** Options of {@link bridgedEdgeEnv}. */
@@ -34,5 +35,18 @@ export function bridgedEdgeEnv(options: BridgedEdgeEnvOptions): Record<string, s
     NEON_DATABASE_URL: database.href,
     NEON_FETCH_ENDPOINT: options.neon.fetchEndpoint,
     ...options.extra,
+  }
+}
+
+/**
+ * `CORE_URL` and `EDGE_SERVICE_KEY`, which the portable edge requires, for a
+ * run that starts no core: Node's default core address and a fresh key no
+ * core believes. Kept out of {@link bridgedEdgeEnv} so that a stack with a
+ * real core never has its own pair overridden by these.
+ */
+export function detachedCoreEnv(): Record<'CORE_URL' | 'EDGE_SERVICE_KEY', string> {
+  return {
+    CORE_URL: 'http://127.0.0.1:3000',
+    EDGE_SERVICE_KEY: randomBytes(24).toString('base64url'),
   }
 }

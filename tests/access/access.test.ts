@@ -16,8 +16,13 @@ const logger = memoryLogger()
 let stack: FullStack
 const WRONG = 'wrong-secret-but-long-enough-42'
 
-/** Routes anyone may call: probes, the read-only analytics API, and published images. */
-const PUBLIC_CORE = [/^\/healthz$/, /^\/analytics\//, /^\/mockups\/:id\/(:file\{)?image/]
+/** Routes anyone may call: probes, the schema version, the read-only analytics API, and published images. */
+const PUBLIC_CORE = [
+  /^\/healthz$/,
+  /^\/v1\/schema-version$/,
+  /^\/analytics\//,
+  /^\/mockups\/:id\/(:file\{)?image/,
+]
 /** Procedures anyone may call (the gateway's public queries). */
 const PUBLIC_PROCEDURES = new Set([
   'score.get',

@@ -16,7 +16,7 @@ import { createScoreService } from '../../edge/score/index.ts'
 import { memoryLogger } from '../support/logs.ts'
 
 const SECRET = 'rate-limit-apps-secret-0123'
-const API_KEYS = [{ name: 'apps', secret: SECRET }]
+const API_KEYS = [{ name: 'apps', tenant: 'apps', secret: SECRET }]
 // Never reached: the limiter answers before any route.
 const NEON_DATABASE_URL = 'postgres://u@db.invalid/none'
 const silent = pino({ enabled: false })
@@ -46,6 +46,8 @@ const apps = (limit: number) => ({
     {
       EDGE_CACHE: 'memory',
       NEON_DATABASE_URL,
+      CORE_URL: 'http://core.invalid',
+      EDGE_SERVICE_KEY: 'rate-limit-apps-service-key',
       RATE_LIMIT_PER_MINUTE: String(limit),
       API_KEYS: `apps:${SECRET}`,
     },

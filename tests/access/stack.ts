@@ -6,7 +6,8 @@
  * schema) and Redis (private queue and key prefixes), served on a free port,
  * and the edge app (/score and the tRPC gateway calling that core) in
  * process. Rate limits run in Redis with a limit no test reaches, so the
- * limiter's path is exercised on every request.
+ * limiter's path is exercised on every request. Keys: `tester` (tenant A,
+ * which owns the seeded mock-up), `rival` (tenant B) and `ops` (admin).
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -15,16 +16,12 @@ import { join } from 'node:path'
 import type { Hono } from 'hono'
 import type pg from 'pg'
 import { Registry } from 'prom-client'
-import { adminRoutes } from '../../core/admin/routes.ts'
-import { latencyRoute } from '../../core/analytics/latency-route.ts'
-import { analyticsRoutes } from '../../core/analytics/routes.ts'
-import { createAnalyticsStore } from '../../core/analytics/store.ts'
+import { createAccessPolicy } from '../../core/access/index.ts'
 import { ioredisCache } from '../../core/edge-host/adapters/ioredis-cache.ts'
 import { pgSql } from '../../core/edge-host/adapters/pg-sql.ts'
 import { createCoreApp } from '../../core/http/app.ts'
-import { createSignalQueue, signalRoutes } from '../../core/ingestion/index.ts'
-import { mockupRoutes } from '../../core/mockups/routes.ts'
-import { experimentRoutes, openMetricsStore } from '../../core/optimization/index.ts'
+import { createSignalQueue } from '../../core/ingestion/index.ts'
+import { openMetricsStore } from '../../core/optimization/index.ts'
 import { createPool, migrate } from '../../core/platform/db/index.ts'
 import { listen } from '../../core/platform/http/listen.ts'
 import { createMockupRecords } from '../../core/platform/mockups/index.ts'
@@ -38,6 +35,7 @@ import { createRedis } from '../../core/platform/redis/index.ts'
 import { createFsMockupStorage } from '../../core/platform/storage/index.ts'
 import { createLatencyPool } from '../../core/pools/latency/index.ts'
 import { ioredisRateLimitStore } from '../../core/rate-limit/index.ts'
+import { coreRoutes } from '../../core/routes.ts'
 import { insertSignals } from '../../core/signals/index.ts'
 import { createEdgeApp } from '../../edge/app.ts'
 import type { ApiKey } from '../../edge/auth/index.ts'
@@ -52,7 +50,18 @@ import { createTestRedis } from '../support/redis.ts'
 
 export const SECRET = 'stack-test-secret-0123456789'
 export const AUTH = `Bearer ${SECRET}`
-export const KEYS: ApiKey[] = [{ name: 'tester', secret: SECRET }]
+/** Tenant B's key: it reads what tenant A (`tester`) owns. */
+export const RIVAL_SECRET = 'stack-rival-secret-0123456789'
+/** The edge's credential at core (`EDGE_SERVICE_KEY`): gateway calls reach core as the caller. */
+export const SERVICE_KEY = 'stack-edge-service-key-0123456789'
+/** The admin key (`ADMIN_KEYS=ops`). */
+export const ADMIN_SECRET = 'stack-admin-secret-0123456789'
+export const KEYS: ApiKey[] = [
+  { name: 'tester', tenant: 'tester', secret: SECRET },
+  { name: 'rival', tenant: 'rival', secret: RIVAL_SECRET },
+  { name: 'ops', tenant: 'ops', secret: ADMIN_SECRET },
+]
+const access = createAccessPolicy({ keys: KEYS, adminKeys: ['ops'] })
 
 /** Options of {@link startFullStack}. */
 export interface FullStackOptions {
@@ -158,21 +167,20 @@ export async function startFullStack(label: string, options: FullStackOptions): 
       observe: () => {},
       apiKeys: KEYS,
       rateLimit,
-      routes: [
-        signalRoutes({ queue: signals }),
-        mockupRoutes({
-          records,
-          queue: mockups,
-          storage: createFsMockupStorage({ root: join(dir, 'images') }),
-        }),
-        experimentRoutes({ store }),
-        analyticsRoutes(createAnalyticsStore(pool)),
-        latencyRoute({
-          pool: latencyPool,
-          metricsUrls: [`http://127.0.0.1:${source.port}/metrics`],
-        }),
-        adminRoutes({ queues: [signals.queue, mockups.queue], keys: KEYS }),
-      ],
+      edgeServiceKey: SERVICE_KEY,
+      // The list core/server.ts serves: a new route reaches the access tests.
+      routes: coreRoutes({
+        pool,
+        signalQueue: signals,
+        mockupQueue: mockups,
+        mockupStorage: createFsMockupStorage({ root: join(dir, 'images') }),
+        metricsStore: store,
+        latency: { pool: latencyPool, metricsUrls: [`http://127.0.0.1:${source.port}/metrics`] },
+        dashboardQueues: [signals.queue, mockups.queue],
+        keys: KEYS,
+        access,
+        logger: options.logger,
+      }),
     })
     const coreServer = await listen(core, 0, '127.0.0.1')
     cleanups.push(coreServer.close)
@@ -190,6 +198,7 @@ export async function startFullStack(label: string, options: FullStackOptions): 
       }),
       apiKeys: KEYS,
       coreUrl,
+      serviceKey: SERVICE_KEY,
       db,
       rateLimit,
     })

@@ -34,7 +34,7 @@ import { createTestRedis, type TestRedis } from '../support/redis.ts'
 
 export const SECRET = 'gateway-test-secret-0123'
 export const AUTH = `Bearer ${SECRET}`
-export const API_KEYS = [{ name: 'tester', secret: SECRET }]
+export const API_KEYS = [{ name: 'tester', tenant: 'tester', secret: SECRET }]
 export const NOW = new Date('2026-06-01T00:00:00Z')
 /** A period inside the seeded events. */
 export const PERIOD = { from: '2026-05-02T00:00:00Z', to: '2026-06-01T00:00:00Z' }

@@ -80,7 +80,7 @@ export async function createIngestionHarness(
   const app = createCoreApp({
     logger: silentLogger,
     observe: () => {},
-    apiKeys: [{ name: 'tester', secret: SECRET }],
+    apiKeys: [{ name: 'tester', tenant: 'tester', secret: SECRET }],
     routes: [signalRoutes({ queue, db: pool })],
   })
   return {

@@ -98,7 +98,8 @@ describe('signal ingestion end to end', () => {
     // A payload no producer of ours writes: the worker refuses it without retrying.
     const job = await h.queue.add('batch', {
       signals: [],
-      postedBy: 'someone',
+      // The reader's key: another tenant's job would be a 404.
+      postedBy: 'tester',
       acceptedAt: new Date().toISOString(),
     })
     const report = await finished(job.id as string)

@@ -27,7 +27,7 @@ function appWith(metricsStore: MetricsStore | undefined) {
   return createCoreApp({
     logger,
     observe: () => {},
-    apiKeys: [{ name: 'tester', secret: SECRET }],
+    apiKeys: [{ name: 'tester', tenant: 'tester', secret: SECRET }],
     routes: [experimentRoutes({ store: metricsStore })],
   })
 }

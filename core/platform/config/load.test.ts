@@ -36,7 +36,16 @@ describe('loadConfig', () => {
     })
     expect(config.DB_POOL_SIZE).toBe(25)
     expect(config.EXECUTION_PROVIDERS).toEqual(['webgpu', 'cpu'])
-    expect(config.API_KEYS).toEqual([{ name: 'ci', secret: '0123456789abcdef' }])
+    expect(config.API_KEYS).toEqual([{ name: 'ci', tenant: 'ci', secret: '0123456789abcdef' }])
+  })
+
+  it('Should take ADMIN_KEYS naming API keys, and name one that is not', () => {
+    const keys = 'ci@acme:0123456789abcdef,ops:fedcba9876543210'
+    expect(loadConfig({}).ADMIN_KEYS).toEqual([])
+    expect(loadConfig({ API_KEYS: keys, ADMIN_KEYS: ' ops ' }).ADMIN_KEYS).toEqual(['ops'])
+    expect(problems({ API_KEYS: keys, ADMIN_KEYS: 'ops,acme' })).toEqual([
+      'ADMIN_KEYS: "acme" is not the name of a key in API_KEYS',
+    ])
   })
 
   it('Should leave GPU_DEVICE unset (the worker finds its device) and take a GPU UUID', () => {

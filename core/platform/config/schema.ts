@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { edgeAppFields, url, wholeNumber } from '../../../edge/config/fields.ts'
 import { scoreQuerySchema } from '../../../edge/score/index.ts'
 import { cronProblem } from '../queue/cron.ts'
+import { S3_STORAGE_URL_PATTERN } from '../storage/s3-location.ts'
 
 const port = wholeNumber(0, 65535)
 
@@ -23,10 +24,21 @@ const flag = z.stringbool({
 /** Names of the ONNX Runtime execution providers that can be asked for. */
 export const EXECUTION_PROVIDER_NAMES = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const
 
-/** The validated environment. */
-export const configSchema = z.object({
+/** The settings, each checked alone. */
+const configFields = z.object({
   // The edge app's settings, shared with its portable schema (edge/config).
   ...edgeAppFields,
+  // Names (comma-separated) of API_KEYS entries that see every tenant and may
+  // open the admin routes (bull-board); unset: none may.
+  ADMIN_KEYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
@@ -84,6 +96,27 @@ export const configSchema = z.object({
     ),
   MODEL_DIR: z.string().min(1).optional(),
   MOCKUP_STORAGE_DIR: z.string().min(1).default('.data/mockups'),
+  // Mock-up images in an S3-compatible bucket instead of MOCKUP_STORAGE_DIR
+  // (core/platform/storage/s3-storage.ts); needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+  MOCKUP_STORAGE_URL: z
+    .string()
+    .regex(S3_STORAGE_URL_PATTERN, {
+      error: 'expected s3://bucket or s3://bucket/prefix (prefix segments of [A-Za-z0-9_-])',
+    })
+    .optional(),
+  // An S3-compatible endpoint (R2, MinIO), reached path-style; unset: AWS.
+  MOCKUP_STORAGE_ENDPOINT: url(['http', 'https']).optional(),
+  MOCKUP_STORAGE_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, { error: 'expected a region such as us-east-1 (R2: auto)' })
+    .default('us-east-1'),
+  // Image URLs under a CDN in front of the bucket; unset: presigned GET URLs.
+  MOCKUP_PUBLIC_BASE_URL: url(['http', 'https']).optional(),
+  // How long a presigned image URL is valid (SigV4 allows at most 7 days).
+  MOCKUP_URL_TTL_SECONDS: wholeNumber(1, 604_800).default(900),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
   // BullMQ key prefix (`<prefix>:<queue>:wait`): one per environment sharing a Redis.
   QUEUE_PREFIX: z
     .string()
@@ -139,6 +172,28 @@ export const configSchema = z.object({
       error: 'expected sqlite:<path> or a postgres:// URL',
     })
     .optional(),
+})
+
+/** The validated environment, with the checks that span settings. */
+export const configSchema = configFields.superRefine((config, ctx) => {
+  const names = new Set(config.API_KEYS.map((key) => key.name))
+  for (const name of config.ADMIN_KEYS.filter((admin) => !names.has(admin))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ADMIN_KEYS'],
+      message: `"${name}" is not the name of a key in API_KEYS`,
+    })
+  }
+  // The bucket is reached with the standard AWS credentials.
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const) {
+    if (config.MOCKUP_STORAGE_URL && !config[name]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'required when MOCKUP_STORAGE_URL is set',
+      })
+    }
+  }
 })
 
 /** The typed configuration. */

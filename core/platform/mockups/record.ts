@@ -36,16 +36,23 @@ interface MockupRow {
 const COLUMNS = `id, status, prompt, product, seed, steps, width, height, provider, timings,
   png_key, webp_key, error, attempts, created_at, started_at, finished_at`
 
-/** Params: $1 id, $2 prompt, $3 product, $4 seed, $5 steps, $6 width, $7 height, $8 submitted_by. */
-const INSERT = `INSERT INTO mockups (id, prompt, product, seed, steps, width, height, submitted_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+/**
+ * Params: $1 id, $2 prompt, $3 product, $4 seed, $5 steps, $6 width, $7 height,
+ * $8 submitted_by, $9 tenant.
+ */
+const INSERT = `INSERT INTO mockups (id, prompt, product, seed, steps, width, height, submitted_by, tenant)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 /** Params: $1 id. */
 const DELETE_QUEUED = `DELETE FROM mockups WHERE id = $1 AND status = 'queued'`
-/** Params: $1 id. */
-const SELECT_ONE = `SELECT ${COLUMNS} FROM mockups WHERE id = $1`
-/** Newest first after a keyset cursor. Params: $1 cursor created_at or NULL, $2 cursor id, $3 limit. */
+/** Params: $1 id, $2 tenant or NULL (any). */
+const SELECT_ONE = `SELECT ${COLUMNS} FROM mockups WHERE id = $1 AND ($2::text IS NULL OR tenant = $2)`
+/**
+ * Newest first after a keyset cursor, of one tenant or all.
+ * Params: $1 cursor created_at or NULL, $2 cursor id, $3 limit, $4 tenant or NULL (all).
+ */
 const SELECT_PAGE = `SELECT ${COLUMNS} FROM mockups
-WHERE $1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid)
+WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
+  AND ($4::text IS NULL OR tenant = $4)
 ORDER BY created_at DESC, id DESC LIMIT $3`
 /** A retried job counts an attempt each time. Params: $1 id. */
 const MARK_RUNNING = `UPDATE mockups SET status = 'running', started_at = now(), attempts = attempts + 1,
@@ -101,8 +108,15 @@ export interface UnfinishedMockup {
   ageMs: number
 }
 
-/** A new job's parameters, resolved (no defaults left), and who asked. */
-export type NewMockup = Omit<MockupJob, 'mockupId'> & { id: string; submittedBy: string }
+/**
+ * A new job's parameters, resolved (no defaults left), who asked, and whose it
+ * is (`tenant`, default the key's name: every key's default tenant).
+ */
+export type NewMockup = Omit<MockupJob, 'mockupId'> & {
+  id: string
+  submittedBy: string
+  tenant?: string
+}
 
 /** The mock-up rows over a pool. */
 export function createMockupRecords(pool: pg.Pool) {
@@ -117,21 +131,29 @@ export function createMockupRecords(pool: pg.Pool) {
         m.width,
         m.height,
         m.submittedBy,
+        m.tenant ?? m.submittedBy,
       ])
     },
     /** Removes a row whose job could not be queued (nothing is acknowledged that was not). */
     async deleteQueued(id: string): Promise<void> {
       await pool.query(DELETE_QUEUED, [id])
     },
-    async get(id: string): Promise<MockupRecord | undefined> {
-      const { rows } = await pool.query<MockupRow>(SELECT_ONE, [id])
+    /** The row `id`; with `tenant`, only when it is that tenant's. */
+    async get(id: string, tenant?: string): Promise<MockupRecord | undefined> {
+      const { rows } = await pool.query<MockupRow>(SELECT_ONE, [id, tenant ?? null])
       return rows[0] ? toRecord(rows[0]) : undefined
     },
-    async page(limit: number, after?: { createdAt: string; id: string }): Promise<MockupRecord[]> {
+    /** A page newest first; with `tenant`, of that tenant's rows only. */
+    async page(
+      limit: number,
+      after?: { createdAt: string; id: string },
+      tenant?: string,
+    ): Promise<MockupRecord[]> {
       const { rows } = await pool.query<MockupRow>(SELECT_PAGE, [
         after?.createdAt ?? null,
         after?.id ?? null,
         limit,
+        tenant ?? null,
       ])
       return rows.map(toRecord)
     },

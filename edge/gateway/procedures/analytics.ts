@@ -23,7 +23,12 @@ export function analyticsRouter(core: CoreClient) {
       .output(designSummaryOutput)
       .query(({ input: { id, ...query }, ctx }) =>
         core.call(
-          { path: `/analytics/designs/${id}/summary`, query, signal: ctx.signal },
+          {
+            path: `/analytics/designs/${id}/summary`,
+            query,
+            client: ctx.client,
+            signal: ctx.signal,
+          },
           designSummaryOutput,
         ),
       ),
@@ -32,7 +37,10 @@ export function analyticsRouter(core: CoreClient) {
       .input(analyticsContract.topInput)
       .output(topDesignsOutput)
       .query(({ input, ctx }) =>
-        core.call({ path: '/analytics/top', query: input, signal: ctx.signal }, topDesignsOutput),
+        core.call(
+          { path: '/analytics/top', query: input, client: ctx.client, signal: ctx.signal },
+          topDesignsOutput,
+        ),
       ),
 
     timeseries: publicProcedure
@@ -40,7 +48,12 @@ export function analyticsRouter(core: CoreClient) {
       .output(timeseriesOutput)
       .query(({ input: { id, ...query }, ctx }) =>
         core.call(
-          { path: `/analytics/designs/${id}/timeseries`, query, signal: ctx.signal },
+          {
+            path: `/analytics/designs/${id}/timeseries`,
+            query,
+            client: ctx.client,
+            signal: ctx.signal,
+          },
           timeseriesOutput,
         ),
       ),

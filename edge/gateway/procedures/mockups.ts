@@ -21,6 +21,7 @@ export function mockupsRouter(core: CoreClient) {
           {
             path: `/mockups/${encodeURIComponent(input.id)}`,
             authorization: ctx.authorization,
+            client: ctx.client,
             signal: ctx.signal,
           },
           view,
@@ -37,6 +38,7 @@ export function mockupsRouter(core: CoreClient) {
             path: '/mockups',
             query: input,
             authorization: ctx.authorization,
+            client: ctx.client,
             signal: ctx.signal,
           },
           page,
@@ -53,6 +55,7 @@ export function mockupsRouter(core: CoreClient) {
             path: '/mockups',
             body: input,
             authorization: ctx.authorization,
+            client: ctx.client,
             signal: ctx.signal,
           },
           accepted,

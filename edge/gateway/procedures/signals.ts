@@ -23,6 +23,7 @@ export function signalsRouter(core: CoreClient) {
             path: '/signals',
             body: input,
             authorization: ctx.authorization,
+            client: ctx.client,
             signal: ctx.signal,
           },
           accepted,

@@ -19,7 +19,7 @@ import {
   type UpstashBridge,
 } from '../../../scripts/dev/bridges/index.ts'
 import { type PrivateRedis, startPrivateRedis } from '../../../scripts/dev/embedded/index.ts'
-import { bridgedEdgeEnv } from '../../../scripts/edge/env.ts'
+import { bridgedEdgeEnv, detachedCoreEnv } from '../../../scripts/edge/env.ts'
 import { createTestSchema, type TestSchema } from '../../support/db.ts'
 import { testRedisUrl } from '../../support/env.ts'
 import { createTestRedis, type TestRedis } from '../../support/redis.ts'
@@ -85,7 +85,11 @@ export async function startEdgeTestStack(label: string, rows: SignalRow[]): Prom
           neon,
           databaseUrl: schema.url,
           schema: schema.schema,
-          extra: { SCORE_CACHE_PREFIX: `${redis.prefix}${keyPrefix}`, ...extra },
+          extra: {
+            ...detachedCoreEnv(),
+            SCORE_CACHE_PREFIX: `${redis.prefix}${keyPrefix}`,
+            ...extra,
+          },
         })
     return {
       redis,
