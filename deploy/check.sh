@@ -98,7 +98,8 @@ step() {
 }
 
 # Every values file the repository ships, each against values.schema.json.
-VALUES_FILES=("$CHART/ci/all-options-values.yaml" "$DEPLOY/helm/examples/production-values.yaml")
+VALUES_FILES=("$CHART/ci/all-options-values.yaml" "$CHART/ci/s3-ingress-values.yaml"
+  "$DEPLOY/helm/examples/production-values.yaml")
 
 helm_lint() {
   local values

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Puts a CloudFront distribution in front of the platform:
-#   - default behaviour -> the S3 bucket of static assets (the console's files,
-#     mock-up images), read through Origin Access Control: the bucket stays
-#     private and only this distribution may read it;
-#   - /score* and /trpc/* -> the API origin (the edge app), HTTPS only, query
-#     string and Authorization/If-None-Match forwarded, origin Cache-Control
-#     honoured (min TTL 0, default 0);
-#   - /metrics* and /admin* -> answered 404 at the edge by a CloudFront
-#     Function, so they reach no origin whatever a later change routes where.
-# Every behaviour redirects HTTP to HTTPS and compresses. Default TTL 3600 s.
+# Puts a CloudFront distribution in front of the platform, each path going to
+# the origin that serves it (tests/cdn/routing.test.ts resolves real paths
+# through this config and fetches them from local origins):
+#   - /metrics* and /admin* -> answered 404 at the CDN by a CloudFront
+#     Function, so they reach no origin whatever a later change routes where;
+#   - /score* and /trpc/* -> the edge (the API origin), HTTPS only, every
+#     method, query string and Authorization/If-None-Match forwarded, the
+#     origin's Cache-Control honoured (min TTL 0, default 0);
+#   - /assets/* (the console's content-hashed files) and /mockups/* (the
+#     edge's image proxy) -> the edge, GET/HEAD, cached by path alone;
+#   - /<images-prefix>/* -> the S3 bucket of mock-up images, read through
+#     Origin Access Control (the bucket stays private; core's
+#     MOCKUP_PUBLIC_BASE_URL=https://<this distribution> points here);
+#   - everything else (the console's page at /) -> the edge, cached by path
+#     alone, per the origin's Cache-Control (default 0: a 404 is not kept).
+# The console is served by the edge (its files are compiled into the bundle),
+# so there is no DefaultRootObject: / must reach the edge as /.
+# Every behaviour redirects HTTP to HTTPS and compresses.
 #
 # Prints the distribution ID on stdout (scripts/invalidate_cache.sh takes it);
 # progress goes to stderr.
@@ -20,19 +28,23 @@ set -euo pipefail
 readonly PROG=${0##*/}
 readonly DEFAULT_TTL=3600
 readonly MAX_TTL=31536000 # one year: the longest Cache-Control an origin may ask for
-readonly S3_ORIGIN_ID=s3-assets
-readonly API_ORIGIN_ID=api
+readonly S3_ORIGIN_ID=s3-images
+readonly EDGE_ORIGIN_ID=edge
 
 usage() {
   cat >&2 <<EOF
-Usage: $PROG [--dry-run] [--region REGION] <bucket> <origin-domain>
+Usage: $PROG [--dry-run] [--region REGION] [--images-prefix PREFIX] <bucket> <origin-domain>
 
-Creates a CloudFront distribution: <bucket> (private S3 bucket, Origin Access
-Control) serves static assets, <origin-domain> (the edge API, HTTPS) serves
-/score* and /trpc/*; /metrics* and /admin* answer 404. Prints the distribution ID.
+Creates a CloudFront distribution: <origin-domain> (the edge, HTTPS) serves
+the console (/, /assets/*), /score*, /trpc/* and /mockups/*; <bucket> (private
+S3 bucket, Origin Access Control) serves /<PREFIX>/*, the mock-up images;
+/metrics* and /admin* answer 404. Prints the distribution ID.
 
-  <bucket>          S3 bucket name, e.g. mockup-assets
-  <origin-domain>   API host name, no scheme or path, e.g. api.example.com
+  <bucket>          S3 bucket of the mock-up images, e.g. mockup-images
+  <origin-domain>   the edge's host name, no scheme or path, e.g. edge.example.com
+  --images-prefix PREFIX
+                    the images' key prefix in the bucket, as in core's
+                    MOCKUP_STORAGE_URL=s3://<bucket>/PREFIX (default mockup-images)
   --region REGION   the bucket's region (default: asked from S3; under
                     --dry-run \$AWS_REGION, \$AWS_DEFAULT_REGION or us-east-1)
   --dry-run         print the distribution config JSON and call nothing
@@ -69,6 +81,13 @@ valid_domain() {
 }
 
 valid_region() { [[ $1 =~ ^[a-z]{2}(-[a-z]+)+-[0-9]$ ]]; }
+
+# A key prefix as core's s3-location accepts it: [A-Za-z0-9_-] segments joined
+# by /, and not a path the edge serves (the bucket behaviour would shadow it).
+valid_prefix() {
+  [[ $1 =~ ^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$ ]] || return 1
+  case ${1%%/*} in assets | mockups | score* | trpc | metrics* | admin*) return 1 ;; esac
+}
 
 # ---------------------------------------------------------------- aws
 
@@ -127,18 +146,10 @@ deny_function_name() {
   printf '%s\n' "${name:0:64}"
 }
 
+# The function's code (cloudfront-js-2.0), beside this script.
+DENY_CODE="$HERE/cdn/deny-internal.js"
+
 write_deny_function() {
-  # cloudfront-js-2.0. Attached only to the /metrics* and /admin* behaviours:
-  # every request there is answered here and never forwarded.
-  cat >"$WORK/deny.js" <<'EOF'
-function handler(event) {
-  return {
-    statusCode: 404,
-    statusDescription: 'Not Found',
-    headers: { 'cache-control': { value: 'no-store' } },
-  };
-}
-EOF
   cat >"$WORK/deny-config.json" <<'EOF'
 { "Comment": "404 for internal paths (/metrics, /admin) at the edge", "Runtime": "cloudfront-js-2.0" }
 EOF
@@ -159,7 +170,7 @@ deny_function() {
     die 1 "aws cloudfront describe-function failed: $(tr '\n' ' ' <"$WORK/describe.err")"
   write_deny_function
   etag=$(aws_call create-fn cloudfront create-function --name "$name" \
-    --function-config "file://$WORK/deny-config.json" --function-code "fileb://$WORK/deny.js" \
+    --function-config "file://$WORK/deny-config.json" --function-code "fileb://$DENY_CODE" \
     --query ETag --output text)
   arn=$(aws_call publish-fn cloudfront publish-function --name "$name" --if-match "$etag" \
     --query FunctionSummary.FunctionMetadata.FunctionARN --output text)
@@ -203,18 +214,39 @@ read_only_request() {
 EOF
 }
 
-# Static assets: cached by path alone (no query string, headers or cookies),
-# one hour unless the object's own Cache-Control says otherwise.
-default_behaviour() {
+# The fields of a behaviour that serves GET/HEAD cached by path alone:
+# origin_fields ORIGIN_ID DEFAULT_TTL (the origin's Cache-Control wins).
+origin_fields() {
   cat <<EOF
-    "DefaultCacheBehavior": {
-      "TargetOriginId": "$S3_ORIGIN_ID",
+      "TargetOriginId": "$1",
 $(read_only_request)
-      "DefaultTTL": $DEFAULT_TTL,
+      "DefaultTTL": $2,
       "MaxTTL": $MAX_TTL,
       "FunctionAssociations": { "Quantity": 0 },
 $(behaviour_tail)
+EOF
+}
+
+# Everything no pattern matches, the console's page (/) first of all: the edge,
+# per its Cache-Control (the page is no-cache); default 0 so that an answer
+# without one (a 404 for a mistyped path) is not kept.
+default_behaviour() {
+  cat <<EOF
+    "DefaultCacheBehavior": {
+$(origin_fields "$EDGE_ORIGIN_ID" 0)
     },
+EOF
+}
+
+# static_behaviour PATTERN ORIGIN_ID: files that never change under their
+# name (hashed console assets, mock-up images), one hour when the origin says
+# nothing (it says a year for the hashed assets).
+static_behaviour() {
+  cat <<EOF
+      {
+        "PathPattern": "$1",
+$(origin_fields "$2" "$DEFAULT_TTL" | sed 's/^/  /')
+      }
 EOF
 }
 
@@ -227,7 +259,7 @@ api_behaviour() {
   cat <<EOF
       {
         "PathPattern": "$pattern",
-        "TargetOriginId": "$API_ORIGIN_ID",
+        "TargetOriginId": "$EDGE_ORIGIN_ID",
         "ViewerProtocolPolicy": "redirect-to-https",
         "Compress": true,
         "AllowedMethods": {
@@ -271,17 +303,18 @@ EOF
 }
 
 # distribution_config CALLER_REFERENCE: the DistributionConfig JSON.
-# Behaviours are matched in list order: the internal paths come first.
+# Behaviours are matched in list order: the internal paths come first. No
+# DefaultRootObject: / is the edge's console page, not an object.
 distribution_config() {
   cat <<EOF
 {
     "CallerReference": "$1",
-    "Comment": "mockup platform: s3://$BUCKET + https://$ORIGIN",
+    "Comment": "mockup platform: https://$ORIGIN + s3://$BUCKET/$IMAGES_PREFIX",
     "Enabled": true,
     "HttpVersion": "http2and3",
     "IsIPV6Enabled": true,
     "PriceClass": "PriceClass_100",
-    "DefaultRootObject": "index.html",
+    "DefaultRootObject": "",
     "Origins": {
       "Quantity": 2,
       "Items": [
@@ -294,7 +327,7 @@ distribution_config() {
           "OriginAccessControlId": "$OAC_ID"
         },
         {
-          "Id": "$API_ORIGIN_ID",
+          "Id": "$EDGE_ORIGIN_ID",
           "DomainName": "$ORIGIN",
           "OriginPath": "",
           "CustomHeaders": { "Quantity": 0 },
@@ -311,12 +344,15 @@ distribution_config() {
     },
 $(default_behaviour)
     "CacheBehaviors": {
-      "Quantity": 4,
+      "Quantity": 7,
       "Items": [
 $(deny_behaviour '/metrics*'),
 $(deny_behaviour '/admin*'),
 $(api_behaviour '/score*'),
-$(api_behaviour '/trpc/*')
+$(api_behaviour '/trpc/*'),
+$(static_behaviour '/assets/*' "$EDGE_ORIGIN_ID"),
+$(static_behaviour '/mockups/*' "$EDGE_ORIGIN_ID"),
+$(static_behaviour "/$IMAGES_PREFIX/*" "$S3_ORIGIN_ID")
       ]
     },
     "CustomErrorResponses": { "Quantity": 0 },
@@ -368,7 +404,7 @@ grant_bucket_read() {
 # ---------------------------------------------------------------- main
 
 main() {
-  local dry_run=false region=
+  local dry_run=false region='' prefix=mockup-images
   while (($# > 0)); do
     case $1 in
     -h | --help)
@@ -382,6 +418,12 @@ main() {
       shift
       ;;
     --region=*) region=${1#--region=} ;;
+    --images-prefix)
+      (($# >= 2)) || usage_error "--images-prefix needs a value"
+      prefix=$2
+      shift
+      ;;
+    --images-prefix=*) prefix=${1#--images-prefix=} ;;
     --) shift && break ;;
     -*) usage_error "unknown option: $1" ;;
     *) break ;;
@@ -396,6 +438,9 @@ main() {
   valid_domain "$ORIGIN" ||
     usage_error "not a host name: '$2' (expected e.g. api.example.com: no scheme, path, port or IP address)"
   if [[ -n $region ]] && ! valid_region "$region"; then usage_error "not an AWS region: '$region'"; fi
+  valid_prefix "$prefix" ||
+    usage_error "not an images prefix: '$prefix' ([A-Za-z0-9_-] segments, not a path the edge serves)"
+  IMAGES_PREFIX=$prefix
 
   WORK=$(mktemp -d)
   # shellcheck disable=SC2064 # expand WORK now: it is set once

@@ -9,20 +9,28 @@ set -euo pipefail
 readonly PROG=${0##*/}
 # CloudFront accepts at most 3000 paths (15 with a wildcard) per invalidation.
 readonly MAX_PATHS=3000
+# What a publish rewrites under an unchanged URL: the console's page, which
+# names the new hashed files. The edge sends it no-cache, so CloudFront
+# revalidates it anyway; this clears a copy kept under a raised MinTTL.
+readonly PUBLISH_PATHS=/
 
 usage() {
   cat >&2 <<EOF
-Usage: $PROG [--dry-run] <distribution-id> [path...]
+Usage: $PROG [--dry-run] [--publish] <distribution-id> [path...]
 
 Creates a CloudFront invalidation and prints its ID.
 
   <distribution-id>  e.g. E2QWRUHAPOMQZL (printed by scripts/configure_cdn.sh)
   path...            paths to invalidate, each starting with /, a trailing *
                      allowed (default: /*, everything)
+  --publish          the paths a new edge deploy (console included) changes:
+                     $PUBLISH_PATHS (its assets are content-hashed, new names;
+                     images and API answers are never rewritten under a URL)
   --dry-run          print the invalidation batch JSON and call nothing
   -h, --help         this text
 
-Example: $PROG E2QWRUHAPOMQZL /index.html '/assets/*'
+Example: $PROG --publish E2QWRUHAPOMQZL
+         $PROG E2QWRUHAPOMQZL / '/assets/*'
 EOF
 }
 
@@ -62,7 +70,7 @@ invalidation_batch() {
 }
 
 main() {
-  local dry_run=false
+  local dry_run=false publish=false
   while (($# > 0)); do
     case $1 in
     -h | --help)
@@ -70,6 +78,7 @@ main() {
       exit 0
       ;;
     --dry-run) dry_run=true ;;
+    --publish) publish=true ;;
     --) shift && break ;;
     -*) usage_error "unknown option: $1" ;;
     *) break ;;
@@ -82,6 +91,10 @@ main() {
   valid_distribution_id "$id" ||
     usage_error "not a CloudFront distribution ID: '$id' (expected E followed by capital letters and digits)"
   local paths=("$@")
+  if $publish; then
+    ((${#paths[@]} == 0)) || usage_error "--publish takes no paths"
+    paths=("$PUBLISH_PATHS")
+  fi
   ((${#paths[@]} > 0)) || paths=('/*')
   ((${#paths[@]} <= MAX_PATHS)) || usage_error "at most $MAX_PATHS paths per invalidation, got ${#paths[@]}"
   local path

@@ -64,9 +64,9 @@ const sentConfig = (s: AwsStub) =>
   s.sentJson('cloudfront create-distribution') as DistributionConfig
 const names = (s: AwsStub) => s.calls().map((c) => `${c.args[0]} ${c.args[1]}`)
 
-/** The static-asset behaviour: GET/HEAD, cached by path alone, 1 h by default. */
-const ASSETS: Omit<CacheBehavior, 'PathPattern'> = {
-  TargetOriginId: 's3-assets',
+/** A GET/HEAD behaviour cached by path alone, to `origin`, `ttl` s when the origin says nothing. */
+const STATIC = (origin: 'edge' | 's3-images', ttl: number): Omit<CacheBehavior, 'PathPattern'> => ({
+  TargetOriginId: origin,
   ViewerProtocolPolicy: 'redirect-to-https',
   Compress: true,
   AllowedMethods: {
@@ -80,14 +80,14 @@ const ASSETS: Omit<CacheBehavior, 'PathPattern'> = {
     Headers: { Quantity: 0 },
   },
   MinTTL: 0,
-  DefaultTTL: 3600,
+  DefaultTTL: ttl,
   MaxTTL: 31_536_000,
   FunctionAssociations: { Quantity: 0 },
-}
+})
 
 const API = (pattern: string): CacheBehavior => ({
   PathPattern: pattern,
-  TargetOriginId: 'api',
+  TargetOriginId: 'edge',
   ViewerProtocolPolicy: 'redirect-to-https',
   Compress: true,
   AllowedMethods: {
@@ -107,7 +107,7 @@ const API = (pattern: string): CacheBehavior => ({
 })
 
 const DENY = (pattern: string): CacheBehavior => ({
-  ...ASSETS,
+  ...STATIC('s3-images', 0),
   PathPattern: pattern,
   DefaultTTL: 0,
   MaxTTL: 0,
@@ -158,14 +158,14 @@ describe('configure_cdn.sh', () => {
     )
   })
 
-  test('Should send two origins: the private bucket through the OAC and the API over HTTPS only', () => {
+  test('Should send two origins: the private bucket through the OAC and the edge over HTTPS only', () => {
     const s = ok.stub
     const config = sentConfig(s)
     expect(config.Origins).toEqual({
       Quantity: 2,
       Items: [
         {
-          Id: 's3-assets',
+          Id: 's3-images',
           DomainName: `${BUCKET}.s3.eu-west-1.amazonaws.com`,
           OriginPath: '',
           CustomHeaders: { Quantity: 0 },
@@ -174,7 +174,7 @@ describe('configure_cdn.sh', () => {
           OriginAccessControlId: OAC_ID,
         },
         {
-          Id: 'api',
+          Id: 'edge',
           DomainName: ORIGIN,
           OriginPath: '',
           CustomHeaders: { Quantity: 0 },
@@ -198,25 +198,38 @@ describe('configure_cdn.sh', () => {
     })
   })
 
-  test('Should send the default behaviour to the bucket: TTL 3600, redirect-to-https, compressed', () => {
+  test('Should send the default behaviour (the console page) to the edge, with no root object', () => {
     const s = ok.stub
     const config = sentConfig(s)
-    expect(config.DefaultCacheBehavior).toMatchObject(ASSETS)
-    expect(config.DefaultRootObject).toBe('index.html')
+    // Default TTL 0: the page is no-cache and a 404 without Cache-Control is not kept.
+    expect(config.DefaultCacheBehavior).toMatchObject(STATIC('edge', 0))
+    // A root object would turn / into /index.html, which the edge does not serve.
+    expect(config.DefaultRootObject).toBe('')
     expect(config.Enabled).toBe(true)
     expect(config.ViewerCertificate).toEqual({ CloudFrontDefaultCertificate: true })
   })
 
-  test('Should send the API and internal-path behaviours, the internal ones first', () => {
+  test('Should send the internal-path, API, static and image behaviours, the internal ones first', () => {
     const s = ok.stub
     const config = sentConfig(s)
-    expect(config.CacheBehaviors.Quantity).toBe(4)
+    expect(config.CacheBehaviors.Quantity).toBe(7)
     const items = config.CacheBehaviors.Items ?? []
-    expect(items.map((b) => b.PathPattern)).toEqual(['/metrics*', '/admin*', '/score*', '/trpc/*'])
+    expect(items.map((b) => b.PathPattern)).toEqual([
+      '/metrics*',
+      '/admin*',
+      '/score*',
+      '/trpc/*',
+      '/assets/*',
+      '/mockups/*',
+      '/mockup-images/*',
+    ])
     expect(items[0]).toMatchObject(DENY('/metrics*'))
     expect(items[1]).toMatchObject(DENY('/admin*'))
     expect(items[2]).toMatchObject(API('/score*'))
     expect(items[3]).toMatchObject(API('/trpc/*'))
+    expect(items[4]).toMatchObject(STATIC('edge', 3600))
+    expect(items[5]).toMatchObject(STATIC('edge', 3600))
+    expect(items[6]).toMatchObject(STATIC('s3-images', 3600))
     expect(quantityMismatches(config)).toEqual([])
   })
 
@@ -228,33 +241,47 @@ describe('configure_cdn.sh', () => {
     ['/score?topic=retro%20cats', 'api'],
     ['/trpc/score.get?input=%7B%7D', 'api'],
     ['/trpc/analytics.topDesigns,mockups.list?batch=1', 'api'],
-    ['/index.html', 'assets'],
-    ['/assets/app.3f9a1c.js', 'assets'],
-    ['/mockups/2024/abc.webp', 'assets'],
-    // Everything else (the edge's /healthz included) stays off the API.
-    ['/healthz', 'assets'],
-    ['/readyz', 'assets'],
+    ['/', 'edge'],
+    ['/assets/app.3f9a1c.js', 'edge'],
+    ['/mockups/2024/abc.webp', 'edge'],
+    ['/mockup-images/2024/abc.webp', 'bucket'],
+    ['/index.html', 'edge'],
+    ['/healthz', 'edge'],
   ])('Should route %s to %s', (path, expected) => {
     const s = ok.stub
     const behaviour = behaviourFor(sentConfig(s), path)
     const kind =
-      behaviour.TargetOriginId === 'api'
-        ? 'api'
-        : behaviour.FunctionAssociations.Quantity > 0
-          ? 'deny'
-          : 'assets'
+      behaviour.FunctionAssociations.Quantity > 0
+        ? 'deny'
+        : behaviour.TargetOriginId === 's3-images'
+          ? 'bucket'
+          : behaviour.ForwardedValues.QueryString
+            ? 'api'
+            : 'edge'
     expect(kind).toBe(expected)
   })
 
-  test('Should never route /metrics or /admin to the API origin', () => {
+  test('Should never route /metrics or /admin to the edge', () => {
     const s = ok.stub
     const config = sentConfig(s)
-    const toApi = [config.DefaultCacheBehavior, ...(config.CacheBehaviors.Items ?? [])].filter(
-      (b) => b.TargetOriginId === 'api',
-    )
-    expect(toApi.map((b) => b.PathPattern)).toEqual(['/score*', '/trpc/*'])
     for (const path of ['/metrics', '/admin', '/admin/x']) {
-      expect(behaviourFor(config, path).TargetOriginId).toBe('s3-assets')
+      const behaviour = behaviourFor(config, path)
+      expect(behaviour.TargetOriginId).toBe('s3-images')
+      expect(behaviour.FunctionAssociations.Quantity).toBe(1)
+    }
+  })
+
+  test('Should put the images behaviour at --images-prefix, and refuse a prefix the edge serves', () => {
+    const s = stub()
+    expect(configure(s, '--images-prefix', 'prod/img', BUCKET, ORIGIN).status).toBe(0)
+    const items = sentConfig(s).CacheBehaviors.Items ?? []
+    expect(items.at(-1)).toMatchObject({ PathPattern: '/prod/img/*', TargetOriginId: 's3-images' })
+    for (const bad of ['mockups', 'assets/x', 'trpc', 'a b', '/lead']) {
+      const t = stub()
+      const run = configure(t, '--images-prefix', bad, BUCKET, ORIGIN)
+      expect(run.status, bad).toBe(2)
+      expect(run.stderr).toContain('not an images prefix')
+      expect(t.calls()).toEqual([])
     }
   })
 
@@ -263,7 +290,7 @@ describe('configure_cdn.sh', () => {
     const create = s.call('cloudfront create-function')
     const [config, code] = Object.values(create.files)
     expect(JSON.parse(config!)).toMatchObject({ Runtime: 'cloudfront-js-2.0' })
-    expect(code).toMatch(/function handler\(event\)/)
+    expect(code).toMatch(/function handler\(_?event\)/)
     expect(code).toContain('statusCode: 404')
     // The handler runs as-is: every request it sees is answered 404.
     const handler = new Function(`${code}; return handler`)() as (e: unknown) => {

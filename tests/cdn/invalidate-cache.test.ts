@@ -2,7 +2,9 @@
  * scripts/invalidate_cache.sh against a stub `aws` (tests/cdn/support/aws-stub.ts):
  * the invalidation batch it sends, the printed ID, and its errors.
  */
+
 import { afterEach, describe, expect, test } from 'vitest'
+import { CONSOLE_ASSETS } from '../../edge/console/assets.generated.ts'
 import { type AwsReply, type AwsStub, createAwsStub, runScript } from './support/aws-stub.ts'
 
 const DIST_ID = 'E2QWRUHAPOMQZL'
@@ -67,6 +69,19 @@ describe('invalidate_cache.sh', () => {
     })
     expect(s.calls()).toEqual([])
     expect(refs[0]).not.toBe(refs[1])
+  })
+
+  test('Should invalidate, under --publish, the one console path a deploy rewrites: /', () => {
+    // Every other file of the console has its content's hash in its name.
+    for (const asset of CONSOLE_ASSETS) expect(asset.name).toMatch(/\.[0-9a-f]{12}\.[a-z]+$/)
+    const s = stub()
+    expect(invalidate(s, '--publish', DIST_ID).status).toBe(0)
+    expect(sentBatch(s).Paths).toEqual({ Quantity: 1, Items: ['/'] })
+    const t = stub()
+    const run = invalidate(t, '--publish', DIST_ID, '/x')
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('--publish takes no paths')
+    expect(t.calls()).toEqual([])
   })
 
   test('Should print the batch under --dry-run and call nothing', () => {

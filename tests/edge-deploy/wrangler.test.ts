@@ -20,9 +20,17 @@ const hasWrangler = existsSync(join(WRANGLER, 'package.json'))
 if (!hasWrangler) console.warn('tests/edge-deploy skipped: wrangler is not installed (npm ci)')
 
 /** The settings that must never be written in wrangler.toml. */
-const SECRETS = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'NEON_DATABASE_URL']
+const SECRETS = [
+  'EDGE_SERVICE_KEY',
+  'API_KEYS',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'NEON_DATABASE_URL',
+]
 // Well-formed values, never contacted: /healthz reads neither store.
 const FAKE_SECRETS = {
+  EDGE_SERVICE_KEY: 'edge-service-key-0123456789abcdef',
+  API_KEYS: 'storefront:0123456789abcdef0123456789',
   UPSTASH_REDIS_REST_URL: 'https://example.upstash.io',
   UPSTASH_REDIS_REST_TOKEN: 'token',
   NEON_DATABASE_URL: 'postgres://user:pass@example.neon.tech/db',
@@ -55,6 +63,8 @@ describe.skipIf(!hasWrangler)('deploy/edge/wrangler.toml', () => {
     expect(Object.keys(vars).filter((k) => !known.includes(k))).toEqual([])
     expect(Object.keys(vars).filter((k) => SECRETS.includes(k))).toEqual([])
     expect(vars).toMatchObject({ SCORE_CACHE_TTL_SECONDS: '300' })
+    // Core's public API over HTTPS: never the schema's local default.
+    expect(String(vars.CORE_URL)).toMatch(/^https:\/\//)
   })
 
   test('Should validate with the secrets added, and not without them', async () => {

@@ -10,6 +10,7 @@ import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/mon
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress'
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap'
@@ -25,6 +26,7 @@ export interface ManifestTypes {
   'v1/ServiceAccount': IServiceAccount
   'apps/v1/Deployment': IDeployment
   'autoscaling/v2/HorizontalPodAutoscaler': IHorizontalPodAutoscaler
+  'networking.k8s.io/v1/Ingress': IIngress
   'networking.k8s.io/v1/NetworkPolicy': INetworkPolicy
   'policy/v1/PodDisruptionBudget': IPodDisruptionBudget
   'keda.sh/v1alpha1/ScaledObject': IScaledObject

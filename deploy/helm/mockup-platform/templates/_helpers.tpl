@@ -74,6 +74,11 @@ core:
     # The optimization metrics store (sqlite:<path> or a postgres:// URL with
     # credentials); unset: the main database.
     METRICS_STORE_URL: false
+    # The edge's credential to core (the edge sends it; core checks it).
+    EDGE_SERVICE_KEY: false
+    # The mock-up bucket's credentials (mockupStorage.url).
+    AWS_ACCESS_KEY_ID: false
+    AWS_SECRET_ACCESS_KEY: false
 signalIngestion:
   name: signal-ingestion
   keda: true
@@ -88,6 +93,8 @@ gpuWorker:
   secretKeys:
     DATABASE_URL: true
     REDIS_URL: true
+    AWS_ACCESS_KEY_ID: false
+    AWS_SECRET_ACCESS_KEY: false
 edge:
   name: edge
   keda: false
@@ -100,6 +107,7 @@ edge:
     API_KEYS: false
     UPSTASH_REDIS_REST_TOKEN: false
     NEON_DATABASE_URL: false
+    EDGE_SERVICE_KEY: false
 {{- end -}}
 
 {{/*
@@ -116,8 +124,20 @@ annotation, so a config change rolls exactly the pods that read it.
 {{- if eq .component "core" -}}
 {{- $_ := set $data "CORE_WORKERS" $c.workers -}}
 {{- end -}}
-{{- if and (has .component (list "core" "gpu-worker")) (include "mockup-platform.mockupVolume" $root.Values.mockupStorage) -}}
-{{- $_ := set $data "MOCKUP_STORAGE_DIR" $root.Values.mockupStorage.mountPath -}}
+{{- if has .component (list "core" "gpu-worker") -}}
+{{- $storage := $root.Values.mockupStorage -}}
+{{- if $storage.url -}}
+{{- $_ := set $data "MOCKUP_STORAGE_URL" $storage.url -}}
+{{- $_ := set $data "MOCKUP_STORAGE_REGION" $storage.region -}}
+{{- with $storage.endpoint }}{{ $_ := set $data "MOCKUP_STORAGE_ENDPOINT" . }}{{ end -}}
+{{- with $storage.publicBaseUrl }}{{ $_ := set $data "MOCKUP_PUBLIC_BASE_URL" . }}{{ end -}}
+{{- with $storage.urlTtlSeconds }}{{ $_ := set $data "MOCKUP_URL_TTL_SECONDS" . }}{{ end -}}
+{{- else if include "mockup-platform.mockupVolume" $storage -}}
+{{- $_ := set $data "MOCKUP_STORAGE_DIR" $storage.mountPath -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq .component "core") $root.Values.ingress.enabled (not (hasKey $data "TRUST_PROXY")) -}}
+{{- $_ := set $data "TRUST_PROXY" $root.Values.ingress.trustProxy -}}
 {{- end -}}
 {{- if and (eq .component "gpu-worker") (include "mockup-platform.modelVolume" $c) -}}
 {{- $_ := set $data "MODEL_DIR" (trimSuffix "/" (printf "%s/%s" $c.model.mountPath (default "" $c.model.path))) -}}
@@ -160,10 +180,12 @@ the claim `model.claimName`, else nothing.
 
 {{/*
 The shared mock-up image volume source as YAML: `mockupStorage.volume` when
-set, else the claim `mockupStorage.claimName`, else nothing.
+set, else the claim `mockupStorage.claimName`, else nothing; nothing either
+when the images go to a bucket (`mockupStorage.url`).
 */}}
 {{- define "mockup-platform.mockupVolume" -}}
-{{- if .volume -}}
+{{- if .url -}}
+{{- else if .volume -}}
 {{- toYaml .volume -}}
 {{- else if .claimName -}}
 {{- toYaml (dict "persistentVolumeClaim" (dict "claimName" .claimName)) -}}
@@ -238,4 +260,17 @@ nulls the default's only label leaves `matchLabels: {}` behind.
 {{- end -}}
 {{- end -}}
 {{- toYaml $selector -}}
+{{- end -}}
+
+{{/*
+Core's public route prefixes, the only paths the Ingress routes (core's route
+table: the routes.ts files under core/; tests/deploy/ingress.test.ts keeps them in step).
+Never /admin (the queue dashboard) nor /metrics (another port anyway).
+*/}}
+{{- define "mockup-platform.corePublicPaths" -}}
+- /v1
+- /signals
+- /mockups
+- /experiments
+- /analytics
 {{- end -}}
