@@ -15,11 +15,10 @@ import { join, resolve } from 'node:path'
 import { Redis } from 'ioredis'
 import { Miniflare } from 'miniflare'
 import pg from 'pg'
-import S3rver from 's3rver'
 import { dryRunConfig, startLocalCdn } from '../cdn/local-cdn.ts'
 import { checkEdgeBundle, type EdgeBundleReport, WRANGLER_CONFIG } from '../check_edge_bundle.ts'
 import { startNeonBridge, startUpstashBridge } from '../dev/bridges/index.ts'
-import { freePort } from '../dev/embedded/index.ts'
+import { freePort, startLocalS3 } from '../dev/embedded/index.ts'
 import { type RunningService, startService, stopAll, waitReady } from '../dev-stack/supervisor.ts'
 import { bridgedEdgeEnv } from '../edge/env.ts'
 
@@ -27,8 +26,6 @@ const ROOT = resolve(import.meta.dirname, '../..')
 /** The bucket and key prefix of the images (core's MOCKUP_STORAGE_URL, the CDN's images behaviour). */
 export const IMAGES_BUCKET = 'mockup-images'
 export const IMAGES_PREFIX = 'mockup-images'
-/** s3rver's built-in account. */
-const S3_KEY = 'S3RVER'
 
 /** Options of {@link startEdgeRehearsal}. */
 export interface EdgeRehearsalOptions {
@@ -136,18 +133,9 @@ export async function startEdgeRehearsal(options: EdgeRehearsalOptions): Promise
     const cdn = await startLocalCdn({ config: cdnConfig, origins })
     cleanups.push(cdn.close)
 
-    const s3Dir = await mkdtemp(join(tmpdir(), 'rehearse-edge-s3-'))
-    cleanups.push(() => rm(s3Dir, { recursive: true, force: true }))
-    const s3 = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory: s3Dir,
-      configureBuckets: [{ name: IMAGES_BUCKET, configs: [] }],
-    })
-    const { port: s3Port } = await s3.run()
-    cleanups.push(() => s3.close())
-    origins['s3-images'] = `http://127.0.0.1:${s3Port}/${IMAGES_BUCKET}`
+    const s3 = await startLocalS3(IMAGES_BUCKET)
+    cleanups.push(s3.close)
+    origins['s3-images'] = `${s3.endpoint}/${IMAGES_BUCKET}`
 
     const secret = randomBytes(18).toString('base64url')
     const edgeServiceKey = randomBytes(24).toString('base64url')
@@ -164,12 +152,9 @@ export async function startEdgeRehearsal(options: EdgeRehearsalOptions): Promise
       QUEUE_PREFIX: prefix,
       API_KEYS: `rehearsal:${secret}`,
       EDGE_SERVICE_KEY: edgeServiceKey,
-      MOCKUP_STORAGE_URL: `s3://${IMAGES_BUCKET}/${IMAGES_PREFIX}`,
-      MOCKUP_STORAGE_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      ...s3.env(IMAGES_PREFIX),
       MOCKUP_STORAGE_REGION: 'us-east-1',
       MOCKUP_PUBLIC_BASE_URL: cdn.url,
-      AWS_ACCESS_KEY_ID: S3_KEY,
-      AWS_SECRET_ACCESS_KEY: S3_KEY,
       LOG_LEVEL: 'warn',
       // The local Redis keeps no data across restarts; a deployment's must (deploy/README.md).
       QUEUE_REDIS_ALLOW_VOLATILE: 'true',
