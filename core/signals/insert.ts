@@ -3,7 +3,8 @@
  * Batched, idempotent inserts of signals: one statement per batch with one
  * array parameter per column (`unnest`), `ON CONFLICT (tenant, dedupe_key) DO
  * NOTHING`: an id dedupes within its tenant only, so no key can pre-claim
- * another tenant's ids.
+ * another tenant's ids. The statement's trigger adds the rows really inserted
+ * to `signal_hourly` (migration 0010), which the score reads.
  */
 import type pg from 'pg'
 import type { SignalRecord } from '../../edge/contracts/signals.ts'
