@@ -23,4 +23,14 @@ describe('memoryCache', () => {
     expect(await cache.get('a')).toBe('3')
     expect(await cache.get('c')).toBe('4')
   })
+
+  it('Should give a claim to its first caller until it expires', async () => {
+    let now = 0
+    const cache = memoryCache({ now: () => now })
+    expect(await cache.claim('lock', 100)).toBe(true)
+    now = 99
+    expect(await cache.claim('lock', 100)).toBe(false)
+    now = 100
+    expect(await cache.claim('lock', 100)).toBe(true)
+  })
 })

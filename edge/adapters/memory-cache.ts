@@ -19,20 +19,31 @@ export function memoryCache(options: MemoryCacheOptions = {}): KeyValueCache {
   const maxEntries = options.maxEntries ?? 10_000
   const now = options.now ?? Date.now
   const entries = new Map<string, { value: string; expires: number }>()
+  const live = (key: string) => {
+    const entry = entries.get(key)
+    if (!entry) return undefined
+    if (entry.expires > now()) return entry
+    entries.delete(key)
+    return undefined
+  }
+  const put = (key: string, value: string, ttlMs: number) => {
+    entries.delete(key) // re-insert: Map order is the insertion order
+    entries.set(key, { value, expires: now() + ttlMs })
+    if (entries.size <= maxEntries) return
+    const oldest = entries.keys().next()
+    if (!oldest.done) entries.delete(oldest.value)
+  }
   return {
     async get(key) {
-      const entry = entries.get(key)
-      if (!entry) return null
-      if (entry.expires > now()) return entry.value
-      entries.delete(key)
-      return null
+      return live(key)?.value ?? null
     },
     async set(key, value, ttlSeconds) {
-      entries.delete(key) // re-insert: Map order is the insertion order
-      entries.set(key, { value, expires: now() + ttlSeconds * 1000 })
-      if (entries.size <= maxEntries) return
-      const oldest = entries.keys().next()
-      if (!oldest.done) entries.delete(oldest.value)
+      put(key, value, ttlSeconds * 1000)
+    },
+    async claim(key, ttlMs) {
+      if (live(key)) return false
+      put(key, '1', ttlMs)
+      return true
     },
   }
 }

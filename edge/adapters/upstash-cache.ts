@@ -50,5 +50,7 @@ export function upstashCache(options: UpstashCacheOptions): KeyValueCache {
     set: async (key, value, ttlSeconds) => {
       await redis.set(prefix + key, value, { ex: ttlSeconds })
     },
+    claim: async (key, ttlMs) =>
+      (await redis.set(prefix + key, '1', { nx: true, px: ttlMs })) === 'OK',
   }
 }

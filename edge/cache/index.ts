@@ -1,4 +1,6 @@
-/** @module Cache building blocks: the cache contract, the L1, single flight and deadlines. */
+/** @module Cache building blocks: the cache contract, the L1, freshness, single flight, background tasks and deadlines. */
+export { BackgroundTasks, type BackgroundTasksOptions, type WaitUntil } from './background.ts'
+export { type Freshness, type FreshnessOptions, freshness } from './freshness.ts'
 export { L1Cache, type L1Options } from './l1.ts'
 export { SingleFlight } from './single-flight.ts'
 export { TimeoutError, withTimeout } from './timeout.ts'

@@ -42,6 +42,7 @@ function directApp() {
   const cache: KeyValueCache = {
     get: (key) => redis.get(prefix + key),
     set: (key, value, ttl) => redis.set(prefix + key, value, ttl),
+    claim: (key, ttlMs) => redis.claim(prefix + key, ttlMs),
   }
   const pool = createPool({ url: DATABASE_URL, schema: DB_SCHEMA, size: 5, name: 'bench-edge' })
   const score = createScoreService({

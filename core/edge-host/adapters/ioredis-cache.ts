@@ -9,5 +9,6 @@ export function ioredisCache(redis: Redis): KeyValueCache {
     set: async (key, value, ttlSeconds) => {
       await redis.set(key, value, 'EX', ttlSeconds)
     },
+    claim: async (key, ttlMs) => (await redis.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK',
   }
 }
