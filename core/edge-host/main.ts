@@ -14,7 +14,7 @@ import { requestLog } from '../platform/logger.ts'
 import { runService } from '../platform/service.ts'
 import { rateLimitFromConfig } from '../rate-limit/from-config.ts'
 import { edgeClients } from './clients.ts'
-import { scoreCacheCounter } from './metrics.ts'
+import { scoreCacheCounter, scoreRefreshCounter } from './metrics.ts'
 
 await runService({
   name: 'edge',
@@ -33,10 +33,13 @@ await runService({
       cache,
       ...scoreSettings(config),
       countCacheRequest: scoreCacheCounter(metrics.registry),
+      countRefresh: scoreRefreshCounter(metrics.registry),
       onError: (err, where) => logger.warn({ err, where }, 'score dependency failed'),
       // The validator cache: conditional score.get calls are answered from this tag.
       etagOf: scoreGetEtag,
     })
+    // Steps run in reverse: refreshes under way end (each within its deadline) before the clients close.
+    onShutdown('score refreshes', score.settled)
     const limiter = rateLimitFromConfig(config, 'edge', logger, { registry: metrics.registry })
     if (!config.EDGE_SERVICE_KEY) {
       logger.warn('EDGE_SERVICE_KEY is unset: core counts gateway calls again, as from this edge')

@@ -41,10 +41,41 @@ const parsedWith = <T>(parse: (value: string | undefined) => T) =>
       }
     })
 
+/**
+ * The checks that span the edge app's settings, for both schemas'
+ * `superRefine`: a soft TTL at or past the hard one would never be served stale.
+ */
+export function checkEdgeAppFields(
+  config: { SCORE_CACHE_TTL_SECONDS: number; SCORE_CACHE_SOFT_TTL_SECONDS?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const soft = config.SCORE_CACHE_SOFT_TTL_SECONDS
+  if (soft !== undefined && soft >= config.SCORE_CACHE_TTL_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SCORE_CACHE_SOFT_TTL_SECONDS'],
+      message: `must be below SCORE_CACHE_TTL_SECONDS (${config.SCORE_CACHE_TTL_SECONDS})`,
+    })
+  }
+}
+
 /** The settings the edge app reads on every runtime. */
 export const edgeAppFields = {
-  /** Redis expiry of a score. */
+  /** Hard TTL: Redis expiry of a score; an older score is a miss. */
   SCORE_CACHE_TTL_SECONDS: wholeNumber(1, 86_400).default(300),
+  /**
+   * Soft TTL: an older score is served at once (`X-Cache: STALE`) and
+   * refreshed in the background. Below the hard TTL; unset: a fifth of it.
+   */
+  SCORE_CACHE_SOFT_TTL_SECONDS: wholeNumber(1, 86_400).optional(),
+  /** `/score`'s `Cache-Control: max-age` (browsers); unset: half the soft TTL. */
+  SCORE_CLIENT_MAX_AGE: wholeNumber(0, 31_536_000).optional(),
+  /** `s-maxage` (the CDN); unset: the soft TTL. */
+  SCORE_SHARED_MAX_AGE: wholeNumber(0, 31_536_000).optional(),
+  /** `stale-while-revalidate`; unset: hard minus soft TTL. */
+  SCORE_STALE_WHILE_REVALIDATE: wholeNumber(0, 31_536_000).optional(),
+  /** `stale-if-error`; unset: the hard TTL. */
+  SCORE_STALE_IF_ERROR: wholeNumber(0, 31_536_000).optional(),
   /** In-process L1 lifetime; 0 turns the L1 off. */
   SCORE_L1_TTL_MS: wholeNumber(0, 3_600_000).default(2000),
   SCORE_L1_MAX_ENTRIES: wholeNumber(1, 1_000_000).default(10_000),

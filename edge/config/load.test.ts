@@ -88,6 +88,17 @@ describe('loadEdgeConfig', () => {
     ).toBe('memory')
   })
 
+  it('Should take a soft TTL below the hard one and refuse one at or past it, naming it', () => {
+    const config = loadEdgeConfig({ ...REQUIRED, SCORE_CACHE_SOFT_TTL_SECONDS: '60' })
+    expect(config.SCORE_CACHE_SOFT_TTL_SECONDS).toBe(60)
+    expect(problems({ ...REQUIRED, SCORE_CACHE_SOFT_TTL_SECONDS: '300' })).toEqual([
+      'SCORE_CACHE_SOFT_TTL_SECONDS: must be below SCORE_CACHE_TTL_SECONDS (300)',
+    ])
+    expect(problems({ ...REQUIRED, SCORE_STALE_IF_ERROR: '-1' })[0]).toMatch(
+      /^SCORE_STALE_IF_ERROR: expected a whole number/,
+    )
+  })
+
   it('Should treat empty strings as unset', () => {
     expect(
       loadEdgeConfig({ ...REQUIRED, SCORE_CACHE_TTL_SECONDS: '' }).SCORE_CACHE_TTL_SECONDS,

@@ -5,7 +5,7 @@
  * core schema instead (`core/platform/config`).
  */
 import { z } from 'zod'
-import { coreUrl, edgeAppFields } from './fields.ts'
+import { checkEdgeAppFields, coreUrl, edgeAppFields } from './fields.ts'
 
 /** Log levels, as pino names them; `silent` writes nothing. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
@@ -30,6 +30,7 @@ export const edgeConfigSchema = z
       .default('info'),
   })
   .superRefine((config, ctx) => {
+    checkEdgeAppFields(config, ctx)
     const require = (name: keyof typeof config, because: string) => {
       if (config[name] === undefined) {
         ctx.addIssue({ code: 'custom', path: [name], message: `required ${because}` })

@@ -8,9 +8,20 @@
 import { forwardedChain } from './forwarded.ts'
 import { parseAddress, type TrustProxy, trustsHop } from './trust-proxy.ts'
 
+/** Spellings kept at most; the memo starts over beyond (forwarded headers are anyone's text). */
+const MAX_MEMO_ADDRESSES = 1024
+// Parsing costs more than the rest of a cached /score; the same peers ask again and again.
+const canonical = new Map<string, string>()
+
 /** An address in one canonical spelling (IPv4-mapped IPv6 folded to IPv4), or `text` as given. */
 export function canonicalAddress(text: string): string {
-  return parseAddress(text)?.toString() ?? text
+  let found = canonical.get(text)
+  if (found === undefined) {
+    found = parseAddress(text)?.toString() ?? text
+    if (canonical.size >= MAX_MEMO_ADDRESSES) canonical.clear()
+    canonical.set(text, found)
+  }
+  return found
 }
 
 /**

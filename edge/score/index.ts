@@ -6,14 +6,26 @@ export { PRODUCTS, type Product } from './products.ts'
 export { MAX_TOPIC_LENGTH, normaliseTopic, type ScoreQuery, scoreQuerySchema } from './query.ts'
 export { scoreRoute } from './route.ts'
 export {
+  type CacheResult,
   type CacheStatus,
   type CacheTier,
   type CountCacheRequest,
+  type CountRefresh,
   createScoreService,
+  type GetOptions,
+  type RefreshOutcome,
   type ScoreLookup,
   type ScoreResult,
   type ScoreService,
   type ScoreServiceOptions,
 } from './service.ts'
-export { type ScoreConfig, scoreSettings } from './settings.ts'
+export {
+  defaultSoftTtlSeconds,
+  type ScoreConfig,
+  type ScoreHttpCaching,
+  type ScoreHttpCachingConfig,
+  scoreCacheControl,
+  scoreHttpCaching,
+  scoreSettings,
+} from './settings.ts'
 export { SCORE_SQL, type ScoreRow } from './sql.ts'

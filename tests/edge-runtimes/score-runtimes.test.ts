@@ -87,7 +87,12 @@ describe.skipIf(unavailable !== undefined)(
       ;[shared, isolated] = await Promise.all([
         startAllRuntimes((name) => stack.sharedEnv(`${name}:`, common), { workerdScript: script }),
         startAllRuntimes(
-          (name) => stack.privateEnv(`${name}:`, { ...common, SCORE_CACHE_TTL_SECONDS: '1' }),
+          (name) =>
+            stack.privateEnv(`${name}:`, {
+              ...common,
+              SCORE_CACHE_TTL_SECONDS: '2',
+              SCORE_CACHE_SOFT_TTL_SECONDS: '1',
+            }),
           { workerdScript: script },
         ),
       ])
@@ -107,7 +112,8 @@ describe.skipIf(unavailable !== undefined)(
         headers: {
           'x-cache': 'MISS',
           'x-cache-tier': null,
-          'cache-control': 'public, max-age=300',
+          'cache-control':
+            'public, max-age=30, s-maxage=60, stale-while-revalidate=240, stale-if-error=300',
           'content-type': 'application/json',
         },
         body: { topic: 'edge owls', product: 'mug' },
@@ -136,16 +142,18 @@ describe.skipIf(unavailable !== undefined)(
       }
     })
 
-    it('Should expire after a 1 s TTL and compute again', async () => {
+    it('Should expire after a 2 s hard TTL and compute again', async () => {
       const path = '/score?topic=edge%20owls'
       const results = await onEvery(isolated, async (r) => {
         const before = await getAll(r, [path, path])
-        await new Promise((resolve) => setTimeout(resolve, 1100))
+        await new Promise((resolve) => setTimeout(resolve, 2100))
         return [...before, ...(await getAll(r, [path]))]
       })
       const shapes = expectAlike(results)
       expect(shapes.map((s) => s.headers['x-cache'])).toEqual(['MISS', 'HIT', 'MISS'])
-      expect(shapes[0]!.headers['cache-control']).toBe('public, max-age=1')
+      expect(shapes[0]!.headers['cache-control']).toBe(
+        'public, max-age=0, s-maxage=1, stale-while-revalidate=1, stale-if-error=2',
+      )
     })
 
     it.each([

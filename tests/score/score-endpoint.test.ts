@@ -214,7 +214,12 @@ describe('GET /score', () => {
     const { hono, registry, queries } = app({ ttlSeconds: 60 })
     const first = await get(hono, 'topic=boho%20frogs')
     expect(first.res.headers.get('X-Cache')).toBe('MISS')
-    expect(first.res.headers.get('Cache-Control')).toBe('public, max-age=60')
+    // Without settings the HTTP caching follows the TTLs: soft 12 s (a fifth of 60).
+    expect(first.res.headers.get('Cache-Control')).toBe(
+      'public, max-age=6, s-maxage=12, stale-while-revalidate=48, stale-if-error=60',
+    )
+    // Public and the same for every caller and encoding: nothing to vary on.
+    expect(first.res.headers.get('Vary')).toBeNull()
     const second = await get(hono, 'topic=boho%20frogs')
     expect(second.res.headers.get('X-Cache')).toBe('HIT')
     expect(second.res.headers.get('X-Cache-Tier')).toBe('redis')

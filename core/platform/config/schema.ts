@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os'
 import { z } from 'zod'
-import { edgeAppFields, url, wholeNumber } from '../../../edge/config/fields.ts'
+import { checkEdgeAppFields, edgeAppFields, url, wholeNumber } from '../../../edge/config/fields.ts'
 import { scoreQuerySchema } from '../../../edge/score/index.ts'
 import { cronProblem } from '../queue/cron.ts'
 import { S3_STORAGE_URL_PATTERN } from '../storage/s3-location.ts'
@@ -176,6 +176,7 @@ const configFields = z.object({
 
 /** The validated environment, with the checks that span settings. */
 export const configSchema = configFields.superRefine((config, ctx) => {
+  checkEdgeAppFields(config, ctx)
   const names = new Set(config.API_KEYS.map((key) => key.name))
   for (const name of config.ADMIN_KEYS.filter((admin) => !names.has(admin))) {
     ctx.addIssue({
