@@ -4,9 +4,13 @@
 # through this config and fetches them from local origins):
 #   - /metrics* and /admin* -> answered 404 at the CDN by a CloudFront
 #     Function, so they reach no origin whatever a later change routes where;
-#   - /score* and /trpc/* -> the edge (the API origin), HTTPS only, every
-#     method, query string and Authorization/If-None-Match forwarded, the
-#     origin's Cache-Control honoured (min TTL 0, default 0);
+#   - /score* -> the edge, GET/HEAD/OPTIONS, keyed on the topic and product
+#     query strings alone (no header, no cookie: the answer is public), the
+#     origin's Cache-Control honoured: s-maxage, stale-while-revalidate and
+#     stale-if-error (min TTL 0, default 0);
+#   - /trpc/* -> the edge (the API origin), HTTPS only, every method, query
+#     string and Authorization/If-None-Match forwarded, the origin's
+#     Cache-Control honoured (min TTL 0, default 0);
 #   - /assets/* (the console's content-hashed files) and /mockups/* (the
 #     edge's image proxy) -> the edge, GET/HEAD, cached by path alone;
 #   - /<images-prefix>/* -> the S3 bucket of mock-up images, read through
@@ -281,6 +285,38 @@ $(behaviour_tail | sed 's/^/  /')
 EOF
 }
 
+# /score: public, the same for every caller, so nothing but the two query
+# strings it reads (topic, product) is in the cache key, and its own
+# Cache-Control decides how long CloudFront keeps an answer (s-maxage), serves
+# it while refetching (stale-while-revalidate) and through origin errors
+# (stale-if-error). Other query strings still reach the edge, which ignores
+# them. Compress: CloudFront keys on the encoding it serves itself.
+score_behaviour() {
+  cat <<EOF
+      {
+        "PathPattern": "/score*",
+        "TargetOriginId": "$EDGE_ORIGIN_ID",
+        "ViewerProtocolPolicy": "redirect-to-https",
+        "Compress": true,
+        "AllowedMethods": {
+          "Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"],
+          "CachedMethods": { "Quantity": 2, "Items": ["GET", "HEAD"] }
+        },
+        "ForwardedValues": {
+          "QueryString": true,
+          "Cookies": { "Forward": "none" },
+          "Headers": { "Quantity": 0 },
+          "QueryStringCacheKeys": { "Quantity": 2, "Items": ["topic", "product"] }
+        },
+        "MinTTL": 0,
+        "DefaultTTL": 0,
+        "MaxTTL": $MAX_TTL,
+        "FunctionAssociations": { "Quantity": 0 },
+$(behaviour_tail | sed 's/^/  /')
+      }
+EOF
+}
+
 # Internal paths: the viewer-request function answers 404 before any origin
 # is asked. The target is the private bucket, never the API, in case the
 # function is ever detached; GET/HEAD only, other methods get CloudFront's 403.
@@ -348,7 +384,7 @@ $(default_behaviour)
       "Items": [
 $(deny_behaviour '/metrics*'),
 $(deny_behaviour '/admin*'),
-$(api_behaviour '/score*'),
+$(score_behaviour),
 $(api_behaviour '/trpc/*'),
 $(static_behaviour '/assets/*' "$EDGE_ORIGIN_ID"),
 $(static_behaviour '/mockups/*' "$EDGE_ORIGIN_ID"),

@@ -5,6 +5,7 @@
  * its errors (usage, no aws, no credentials, a failing call).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { scoreHttpCaching } from '../../edge/score/index.ts'
 import {
   type AwsReply,
   type AwsStub,
@@ -105,6 +106,22 @@ const API = (pattern: string): CacheBehavior => ({
   MaxTTL: 31_536_000,
   FunctionAssociations: { Quantity: 0 },
 })
+
+/** /score: public, keyed on its two query strings alone, the origin's Cache-Control deciding. */
+const SCORE = {
+  ...API('/score*'),
+  AllowedMethods: {
+    Quantity: 3,
+    Items: ['GET', 'HEAD', 'OPTIONS'],
+    CachedMethods: { Quantity: 2, Items: ['GET', 'HEAD'] },
+  },
+  ForwardedValues: {
+    QueryString: true,
+    Cookies: { Forward: 'none' },
+    Headers: { Quantity: 0 },
+    QueryStringCacheKeys: { Quantity: 2, Items: ['topic', 'product'] },
+  },
+}
 
 const DENY = (pattern: string): CacheBehavior => ({
   ...STATIC('s3-images', 0),
@@ -225,12 +242,26 @@ describe('configure_cdn.sh', () => {
     ])
     expect(items[0]).toMatchObject(DENY('/metrics*'))
     expect(items[1]).toMatchObject(DENY('/admin*'))
-    expect(items[2]).toMatchObject(API('/score*'))
+    expect(items[2]).toMatchObject(SCORE)
     expect(items[3]).toMatchObject(API('/trpc/*'))
     expect(items[4]).toMatchObject(STATIC('edge', 3600))
     expect(items[5]).toMatchObject(STATIC('edge', 3600))
     expect(items[6]).toMatchObject(STATIC('s3-images', 3600))
     expect(quantityMismatches(config)).toEqual([])
+  })
+
+  test("Should cache /score once for every caller, for as long as the edge's Cache-Control says", () => {
+    const score = (sentConfig(ok.stub).CacheBehaviors.Items ?? []).find(
+      (b) => b.PathPattern === '/score*',
+    )!
+    // No header in the key: an Authorization would give each caller a copy of one public answer.
+    expect(score.ForwardedValues.Headers).toEqual({ Quantity: 0 })
+    // Nothing of CloudFront's own: no floor, and no answer kept that did not ask to be.
+    expect([score.MinTTL, score.DefaultTTL]).toEqual([0, 0])
+    const caching = scoreHttpCaching({ ttlSeconds: 86_400, softTtlSeconds: 86_399 })
+    for (const seconds of Object.values(caching)) {
+      expect(seconds).toBeLessThanOrEqual(score.MaxTTL)
+    }
   })
 
   test.each([
