@@ -5,13 +5,18 @@
  * timing and the figures are core's engine (core/benchmarks/measure-score.ts,
  * which the scheduled benchmark_score_job runs too); this is its command line.
  *
- *   npx tsx scripts/benchmark_score.ts [--runs 100] [--persist] [--url URL] [--throughput S]
+ *   npx tsx scripts/benchmark_score.ts [--runs 100] [--persist] [--url URL] [--throughput S] [--expiring]
  *
  * Without --url it seeds a `bench_score` schema (100k signals, once), starts
- * two edge processes on it, one with the L1 off (so "Cached" is the Redis
- * tier) and one with it on, and deletes the benchmark's keys from Redis
+ * three edge processes on it, one with the L1 off (so "Cached" is the Redis
+ * tier), one with it on, and one with the L1 off and a 1 s soft TTL (its
+ * "stale" pass asks for the same keys past their soft TTL: served STALE,
+ * refreshed in the background), and deletes the benchmark's keys from Redis
  * first so the uncached pass really misses. With --url it measures that
  * server as it is (it reads X-Cache to report which tier answered).
+ * --expiring (local runs) adds two passes of 16 concurrent clients for 5 s
+ * each over the keys: on the first edge, where no key expires (the floor),
+ * and on the 1 s edge, where every key passes its soft TTL again and again.
  * --persist writes a row to `score_benchmarks` of DATABASE_URL.
  * --throughput S also runs wrk for S seconds a round: cached /score against
  * the trivial /healthz on the same server.
@@ -22,6 +27,7 @@ import { Redis } from 'ioredis'
 import type pg from 'pg'
 import {
   createHttpProbe,
+  loadPass,
   measureScore,
   type PassFigures,
   persistScoreRun,
@@ -32,7 +38,7 @@ import {
   timedPass,
 } from '../core/benchmarks/index.ts'
 import { createPool, migrate } from '../core/platform/db/index.ts'
-import { scoreKey } from '../edge/score/index.ts'
+import { type ScoreQuery, scoreKey } from '../edge/score/index.ts'
 import { gitCommit } from './bench/git.ts'
 import { progress } from './bench/progress.ts'
 import { median } from './bench/stats.ts'
@@ -52,6 +58,8 @@ export interface BenchmarkScoreOptions {
   persist: boolean
   url?: string
   throughputS?: number
+  /** Run the passes under concurrent load with keys expiring (local runs). */
+  expiring?: boolean
   /** Schema the benchmark seeds and reads. @defaultValue `'bench_score'` */
   schema?: string
   /** Signals the schema must hold. @defaultValue 100_000 */
@@ -72,14 +80,26 @@ async function ensureData(pool: pg.Pool, schema: string, count: number, log: (l:
   log(`data: seeded ${await countSignals(pool)} signals in schema ${schema}`)
 }
 
-/** Local run: a seeded schema and two edge processes on it, L1 off and on; their base URLs. */
+/** The local edges' base URLs: L1 off, L1 on, L1 off with a 1 s soft TTL. */
+interface LocalEdges {
+  plain: string
+  l1: string
+  stale: string
+}
+
+/** Soft TTL of the stale edge: every key the benchmark cached is past it by its stale pass. */
+const STALE_EDGE_SOFT_TTL_S = 1
+/** The expiring pass: concurrent clients, and how long each of its two passes runs. */
+const EXPIRING = { clients: 16, durationMs: 5_000 }
+
+/** Local run: a seeded schema and three edge processes on it (see {@link LocalEdges}). */
 async function startLocalEdges(
   options: BenchmarkScoreOptions,
   postgresUrl: string,
   servers: ResolvedServer[],
   services: RunningService[],
   log: (l: string) => void,
-): Promise<{ plain: string; l1: string }> {
+): Promise<LocalEdges> {
   const schema = options.schema ?? 'bench_score'
   const redis = await resolveRedis(process.env.REDIS_URL, DATA_DIR)
   servers.push(redis)
@@ -95,7 +115,7 @@ async function startLocalEdges(
       .map((q) => scoreKey(q)),
   )
   client.disconnect()
-  const start = async (name: string, l1TtlMs: number) => {
+  const start = async (name: string, l1TtlMs: number, extraEnv: Record<string, string> = {}) => {
     const [port, metricsPort] = [await freePort(), await freePort()]
     const service = startService(
       {
@@ -112,6 +132,7 @@ async function startLocalEdges(
           SCORE_L1_TTL_MS: String(l1TtlMs),
           // The benchmark measures the cache, not the limiter (wrk would be refused).
           RATE_LIMIT_PER_MINUTE: '0',
+          ...extraEnv,
         },
       },
       log,
@@ -121,8 +142,11 @@ async function startLocalEdges(
   }
   const plain = await start('edge-no-l1', 0)
   const withL1 = await start('edge-l1', 60_000)
+  const stale = await start('edge-stale', 0, {
+    SCORE_CACHE_SOFT_TTL_SECONDS: String(STALE_EDGE_SOFT_TTL_S),
+  })
   await Promise.all(services.map((s) => waitReady(s)))
-  return { plain: plain.spec.url, l1: withL1.spec.url }
+  return { plain: plain.spec.url, l1: withL1.spec.url, stale: stale.spec.url }
 }
 
 /** The measured keys from the L1 edge: a pass that fills its L1, then the timed one. */
@@ -134,6 +158,37 @@ async function l1Pass(base: string, urls: readonly string[]): Promise<PassFigure
   } finally {
     probe.close()
   }
+}
+
+/** The measured keys once more on the stale edge, each past its soft TTL by then. */
+async function stalePass(base: string, urls: readonly string[]): Promise<PassFigures> {
+  // The uncached pass stored the keys; make sure the newest is past the soft TTL.
+  await new Promise((resolve) => setTimeout(resolve, STALE_EDGE_SOFT_TTL_S * 1000))
+  const probe = createHttpProbe(base)
+  try {
+    const pass = await timedPass(probe, 'stale', urls, progress('stale', urls.length))
+    const tags = Object.keys(pass.cache)
+    return tags.length === 1 ? { ...pass, label: `stale (${tags[0]!.split('/')[1]})` } : pass
+  } finally {
+    probe.close()
+  }
+}
+
+/** Concurrent load on the keys: where none expires (the floor), then where all keep expiring. */
+async function expiringPasses(edges: LocalEdges, queries: readonly ScoreQuery[]) {
+  const onEdge = (base: string) => queries.map((q) => scoreUrl(base, q))
+  const ticks = EXPIRING.durationMs / 100
+  const steady = await loadPass(onEdge(edges.plain), {
+    label: 'steady (redis)',
+    ...EXPIRING,
+    progress: progress(`steady, ${EXPIRING.clients} clients`, ticks),
+  })
+  const expiring = await loadPass(onEdge(edges.stale), {
+    label: 'expiring (redis)',
+    ...EXPIRING,
+    progress: progress(`expiring, ${EXPIRING.clients} clients`, ticks),
+  })
+  return { clients: EXPIRING.clients, steady, expiring }
 }
 
 /** Runs the benchmark; see the module comment. */
@@ -163,6 +218,13 @@ export async function main(options: BenchmarkScoreOptions): Promise<ScoreBenchma
         bases.l1,
         queries.map((q) => scoreUrl(bases.l1, q)),
       )
+      result.stale = await stalePass(
+        bases.stale,
+        queries.map((q) => scoreUrl(bases.stale, q)),
+      )
+      if (options.expiring) result.expiring = await expiringPasses(bases, queries)
+    } else if (options.expiring) {
+      log('--expiring needs the local edges (no --url): skipped')
     }
     if (options.throughputS) {
       const base = 'l1' in bases ? bases.l1 : bases.plain
@@ -226,19 +288,21 @@ if (import.meta.filename === process.argv[1]) {
       persist: { type: 'boolean', default: false },
       url: { type: 'string' },
       throughput: { type: 'string' },
+      expiring: { type: 'boolean', default: false },
     },
   })
   const runs = Number(values.runs)
   const throughputS = values.throughput === undefined ? undefined : Number(values.throughput)
   if (!Number.isInteger(runs) || runs < 1 || (throughputS !== undefined && !(throughputS > 0))) {
     process.stderr.write(
-      'usage: benchmark_score.ts [--runs N] [--persist] [--url URL] [--throughput SECONDS]\n',
+      'usage: benchmark_score.ts [--runs N] [--persist] [--url URL] [--throughput SECONDS] [--expiring]\n',
     )
     process.exit(2)
   }
   main({
     runs,
     persist: values.persist,
+    expiring: values.expiring,
     ...(values.url ? { url: values.url } : {}),
     ...(throughputS ? { throughputS } : {}),
   }).catch((err: Error) => {

@@ -23,6 +23,8 @@ export {
 export { type BenchmarkCheck, checkRegressions, comparisonsOf } from './history.ts'
 export { createHttpProbe, type HttpProbe } from './http-probe.ts'
 export {
+  type LoadPassOptions,
+  loadPass,
   type MeasureScoreOptions,
   measureScore,
   type PassProgress,

@@ -70,6 +70,56 @@ export async function timedPass(
   return passFigures(label, answers)
 }
 
+/** Options of {@link loadPass}. */
+export interface LoadPassOptions {
+  label: string
+  /** Concurrent clients, each on its own keep-alive socket, one request at a time. */
+  clients: number
+  /** How long the pass runs, in ms. */
+  durationMs: number
+  /** Progress in tenths of a second. @defaultValue none */
+  progress?: PassProgress
+  /** Deadline of one request. @defaultValue 10000 */
+  timeoutMs?: number
+}
+
+/**
+ * `clients` concurrent clients GET `urls` round-robin (each starting at its
+ * own offset) for `durationMs`: the figures of every answer. Under load, keys
+ * whose soft TTL passes meanwhile show what their refreshes cost the requests.
+ */
+export async function loadPass(
+  urls: readonly string[],
+  options: LoadPassOptions,
+): Promise<PassFigures> {
+  const answers: TimedAnswer[] = []
+  const started = performance.now()
+  const deadline = started + options.durationMs
+  const progress = options.progress ?? noProgress
+  const ticker = setInterval(
+    () => progress.tick(Math.round((performance.now() - started) / 100)),
+    100,
+  )
+  const client = async (offset: number) => {
+    const probe = createHttpProbe(urls[0]!, options.timeoutMs)
+    try {
+      for (let i = offset; performance.now() < deadline; i++) {
+        answers.push(await probe.get(urls[i % urls.length]!))
+      }
+    } finally {
+      probe.close()
+    }
+  }
+  try {
+    const stride = Math.max(1, Math.floor(urls.length / options.clients))
+    await Promise.all(Array.from({ length: options.clients }, (_, c) => client(c * stride)))
+  } finally {
+    clearInterval(ticker)
+    progress.done()
+  }
+  return passFigures(options.label, answers)
+}
+
 /** An answer that is not the edge's /score (no X-Cache of ours) stops the run. */
 function classOf(url: string, answer: TimedAnswer) {
   const found = cacheClass(answer.xCache)

@@ -4,6 +4,7 @@ import { cacheClass, passFigures } from './pass-figures.ts'
 describe('cacheClass', () => {
   it.each([
     ['HIT', 'cached'],
+    ['STALE', 'cached'],
     ['MISS', 'uncached'],
     ['BYPASS', 'uncached'],
     ['Hit from cloudfront', undefined],

@@ -7,7 +7,7 @@
 /** One timed answer: its latency and the cache headers the edge set. */
 export interface TimedAnswer {
   latencyMs: number
-  /** `X-Cache`: HIT, MISS or BYPASS on `/score`; absent elsewhere. */
+  /** `X-Cache`: HIT, STALE, MISS or BYPASS on `/score`; absent elsewhere. */
   xCache?: string
   /** `X-Cache-Tier` on a HIT: l1 or redis. */
   tier?: string
@@ -30,12 +30,13 @@ export interface PassFigures {
 export type CacheClass = 'uncached' | 'cached'
 
 /**
- * The class of an `X-Cache` value (edge/score/route.ts): HIT is cached; MISS
- * and BYPASS (the cache was down) were computed from the database. Anything
- * else (another cache's header, none) is undefined: not an answer of ours.
+ * The class of an `X-Cache` value (edge/score/route.ts): HIT and STALE (past
+ * the soft TTL, refreshed in the background) are cached; MISS and BYPASS (the
+ * cache was down) were computed from the database. Anything else (another
+ * cache's header, none) is undefined: not an answer of ours.
  */
 export function cacheClass(xCache: string | undefined): CacheClass | undefined {
-  if (xCache === 'HIT') return 'cached'
+  if (xCache === 'HIT' || xCache === 'STALE') return 'cached'
   if (xCache === 'MISS' || xCache === 'BYPASS') return 'uncached'
   return undefined
 }

@@ -42,7 +42,33 @@ describe('scoreReportLines', () => {
     expect(lines[2]).toBe('L1:       0.00s for 4 runs')
     expect(lines).toContain('speedup, L1 over uncached:         5.0x')
     expect(lines.at(-1)).toBe(
-      'throughput: cached /score 760 req/s vs /healthz 1000 req/s = 76% (goal >= 70%)',
+      'throughput: cached /score 760 req/s vs /healthz 1000 req/s = 76% (goal >= 90%)',
+    )
+  })
+
+  it('Should add the stale pass and the expiring pass against its floor', () => {
+    const lines = scoreReportLines(
+      {
+        ...RESULT,
+        stale: pass('stale (redis)', 1.6, 'STALE'),
+        expiring: {
+          clients: 16,
+          steady: pass('steady (redis)', 2, 'HIT'),
+          expiring: passFigures('expiring (redis)', [
+            { latencyMs: 2, xCache: 'HIT', tier: 'redis' },
+            { latencyMs: 3, xCache: 'STALE', tier: 'redis' },
+            { latencyMs: 3, xCache: 'MISS' },
+          ]),
+        },
+      },
+      4,
+    )
+    expect(lines.slice(0, 2)).toEqual(['Uncached: 0.02s for 4 runs', 'Cached:   0.01s for 4 runs'])
+    expect(lines).toContain(
+      'stale (redis)    p50 1.60 ms  p95 1.60 ms  p99 1.60 ms  answers {"STALE":4}',
+    )
+    expect(lines.at(-1)).toBe(
+      'expiring under load (16 clients): p99 3.00 ms vs 2.00 ms with no key expiring (the floor): 1.50x; answers that waited for the database: 1 of 3',
     )
   })
 })
