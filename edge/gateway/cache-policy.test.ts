@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { gatewayResponseMeta, queryCacheHeaders, queryCachePolicies } from './cache-policy.ts'
 
-const policies = queryCachePolicies({ scoreTtlSeconds: 300 })
+const policies = queryCachePolicies({ scoreMaxAge: 300 })
 const meta = (over: Partial<Parameters<typeof gatewayResponseMeta>[1]>) =>
   gatewayResponseMeta(policies, {
     type: 'query',

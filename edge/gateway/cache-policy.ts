@@ -12,8 +12,8 @@ export type CachePolicy = { scope: 'public'; maxAge: number } | { scope: 'privat
 
 /** Options of {@link queryCachePolicies}. */
 export interface CachePolicyOptions {
-  /** `score.get`'s max-age: the score cache's expiry (`SCORE_CACHE_TTL_SECONDS`). */
-  scoreTtlSeconds: number
+  /** `score.get`'s max-age: what `/score` gives browsers (`SCORE_CLIENT_MAX_AGE`). */
+  scoreMaxAge: number
   /** Max-age of `analytics.*`. @defaultValue 60 */
   analyticsMaxAge?: number
   /** Max-age of `benchmarks.history`. @defaultValue 60 */
@@ -34,7 +34,7 @@ export type QueryPath =
 export function queryCachePolicies(options: CachePolicyOptions): Record<QueryPath, CachePolicy> {
   const analytics: CachePolicy = { scope: 'public', maxAge: options.analyticsMaxAge ?? 60 }
   return {
-    'score.get': { scope: 'public', maxAge: options.scoreTtlSeconds },
+    'score.get': { scope: 'public', maxAge: options.scoreMaxAge },
     'analytics.designSummary': analytics,
     'analytics.topDesigns': analytics,
     'analytics.timeseries': analytics,

@@ -74,7 +74,8 @@ export function scoreGetEtag(body: string): string {
  */
 export function gatewayRoutes(app: Hono, options: GatewayOptions): void {
   const policies = queryCachePolicies({
-    scoreTtlSeconds: options.score.ttlSeconds,
+    // As /score tells browsers: a value past the soft TTL is already being replaced.
+    scoreMaxAge: options.score.httpCaching.clientMaxAge,
     analyticsMaxAge: options.analyticsMaxAge,
     benchmarksMaxAge: options.benchmarksMaxAge,
   })

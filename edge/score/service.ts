@@ -152,6 +152,7 @@ export function createScoreService(options: ScoreServiceOptions) {
     beta: options.refreshBeta ?? 1,
     random: options.random ?? Math.random,
   }
+  const httpCaching = options.httpCaching ?? scoreHttpCaching({ ttlSeconds, softTtlSeconds })
   const refreshTimeoutMs = Math.min(options.refreshTimeoutMs ?? 5_000, ttls.softTtlMs)
   const refreshes = new BackgroundTasks({
     timeoutMs: refreshTimeoutMs,
@@ -353,10 +354,10 @@ export function createScoreService(options: ScoreServiceOptions) {
     settled: (): Promise<void> => refreshes.settled(),
     ttlSeconds,
     softTtlSeconds,
+    /** How long browsers and shared caches may keep an answer (`SCORE_*` settings). */
+    httpCaching,
     /** `Cache-Control` of an answer, from `httpCaching`. */
-    cacheControl: scoreCacheControl(
-      options.httpCaching ?? scoreHttpCaching({ ttlSeconds, softTtlSeconds }),
-    ),
+    cacheControl: scoreCacheControl(httpCaching),
   }
 }
 

@@ -64,14 +64,14 @@ describe('The gateway on workerd', () => {
     expect(first.status).toBe(200)
     const tag = first.headers.get('ETag')!
     expect(tag).toBe(contentTag(first.body))
-    expect(first.headers.get('Cache-Control')).toBe('public, max-age=300')
+    expect(first.headers.get('Cache-Control')).toBe('public, max-age=30')
 
     for (const condition of [tag, `W/${tag}`, `"other", ${tag}`]) {
       const res = await dispatch(first.url, { headers: { 'If-None-Match': condition } })
       expect(res.status).toBe(304)
       expect((await res.arrayBuffer()).byteLength).toBe(0)
       expect(res.headers.get('ETag')).toBe(tag)
-      expect(res.headers.get('Cache-Control')).toBe('public, max-age=300')
+      expect(res.headers.get('Cache-Control')).toBe('public, max-age=30')
     }
   })
 
