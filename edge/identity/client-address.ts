@@ -5,24 +5,22 @@
  * while the current hop is trusted. The first untrusted hop is the client:
  * whatever it wrote before itself could be forged.
  */
+import { boundedMemo } from '../cache/memo.ts'
 import { forwardedChain } from './forwarded.ts'
 import { parseAddress, type TrustProxy, trustsHop } from './trust-proxy.ts'
 
-/** Spellings kept at most; the memo starts over beyond (forwarded headers are anyone's text). */
+/** Spellings kept at most (forwarded headers are anyone's text). */
 const MAX_MEMO_ADDRESSES = 1024
-// Parsing costs more than the rest of a cached /score; the same peers ask again and again.
-const canonical = new Map<string, string>()
 
-/** An address in one canonical spelling (IPv4-mapped IPv6 folded to IPv4), or `text` as given. */
-export function canonicalAddress(text: string): string {
-  let found = canonical.get(text)
-  if (found === undefined) {
-    found = parseAddress(text)?.toString() ?? text
-    if (canonical.size >= MAX_MEMO_ADDRESSES) canonical.clear()
-    canonical.set(text, found)
-  }
-  return found
-}
+/**
+ * An address in one canonical spelling (IPv4-mapped IPv6 folded to IPv4), or
+ * `text` as given. Memoised: parsing costs more than the rest of a cached
+ * /score, and the same peers ask again and again.
+ */
+export const canonicalAddress: (text: string) => string = boundedMemo(
+  (text) => parseAddress(text)?.toString() ?? text,
+  MAX_MEMO_ADDRESSES,
+)
 
 /**
  * The client's address, from the `peer` (`'unknown'` where the runtime gives

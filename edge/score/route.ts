@@ -7,7 +7,7 @@
  * `Vary: Origin` itself where an allow-list makes it vary).
  */
 import type { Context, Hono } from 'hono'
-import type { WaitUntil } from '../cache/index.ts'
+import { boundedMemo, type WaitUntil } from '../cache/index.ts'
 import { SCORE_ERRORS, scoreContract } from '../contracts/score.ts'
 import { validate } from '../validation/index.ts'
 import type { ScoreQuery } from './query.ts'
@@ -52,24 +52,21 @@ export function scoreRoute(app: Hono, service: ScoreService): void {
     }
     return found
   }
-  // Validation is a function of the query string: a hot key's is parsed once.
-  const memo = new Map<string, ScoreQuery>()
-  const queryOf = (url: string): ScoreQuery => {
-    const at = url.indexOf('?')
-    const search = at === -1 ? '' : url.slice(at)
-    const known = memo.get(search)
-    if (known) return known
+  // Validation is a function of the query string: a hot key's is parsed once
+  // (a refused one throws, and is not remembered).
+  const validated = boundedMemo((search: string): ScoreQuery => {
     // URLSearchParams turns bytes that are not UTF-8 into U+FFFD, which the
     // schema refuses; Hono's query() would keep the raw "%FF" instead.
     const params = new URLSearchParams(search)
-    const query = validate(
+    return validate(
       scoreContract.query,
       { topic: params.get('topic') ?? undefined, product: params.get('product') ?? undefined },
       SCORE_ERRORS.invalidQuery,
     )
-    if (memo.size >= MAX_MEMO_QUERIES) memo.clear()
-    memo.set(search, query)
-    return query
+  }, MAX_MEMO_QUERIES)
+  const queryOf = (url: string): ScoreQuery => {
+    const at = url.indexOf('?')
+    return validated(at === -1 ? '' : url.slice(at))
   }
   app.get('/score', async (c) => {
     const query = queryOf(c.req.url)
