@@ -254,27 +254,27 @@ $(origin_fields "$2" "$DEFAULT_TTL" | sed 's/^/  /')
 EOF
 }
 
-# The edge API: every method (tRPC mutations POST), the query string and the
-# two headers its responses depend on are forwarded and so part of the cache
-# key; TTLs come from the origin's Cache-Control alone (default 0: a response
-# without one is not cached).
-api_behaviour() {
-  local pattern=$1
+# edge_behaviour PATTERN METHODS HEADERS CACHE_KEYS: a path the edge answers,
+# HTTPS only, compressed; METHODS, HEADERS and CACHE_KEYS are the inner JSON of
+# AllowedMethods, the forwarded Headers and QueryStringCacheKeys. TTLs come from
+# the origin's Cache-Control alone (default 0: a response without one is not
+# cached).
+edge_behaviour() {
   cat <<EOF
       {
-        "PathPattern": "$pattern",
+        "PathPattern": "$1",
         "TargetOriginId": "$EDGE_ORIGIN_ID",
         "ViewerProtocolPolicy": "redirect-to-https",
         "Compress": true,
         "AllowedMethods": {
-          "Quantity": 7, "Items": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+          $2,
           "CachedMethods": { "Quantity": 2, "Items": ["GET", "HEAD"] }
         },
         "ForwardedValues": {
           "QueryString": true,
           "Cookies": { "Forward": "none" },
-          "Headers": { "Quantity": 2, "Items": ["Authorization", "If-None-Match"] },
-          "QueryStringCacheKeys": { "Quantity": 0 }
+          "Headers": { $3 },
+          "QueryStringCacheKeys": { $4 }
         },
         "MinTTL": 0,
         "DefaultTTL": 0,
@@ -285,6 +285,15 @@ $(behaviour_tail | sed 's/^/  /')
 EOF
 }
 
+# The tRPC API: every method (mutations POST), the query string and the two
+# headers its responses depend on are forwarded and so part of the cache key.
+api_behaviour() {
+  edge_behaviour "$1" \
+    '"Quantity": 7, "Items": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]' \
+    '"Quantity": 2, "Items": ["Authorization", "If-None-Match"]' \
+    '"Quantity": 0'
+}
+
 # /score: public, the same for every caller, so nothing but the two query
 # strings it reads (topic, product) is in the cache key, and its own
 # Cache-Control decides how long CloudFront keeps an answer (s-maxage), serves
@@ -292,29 +301,10 @@ EOF
 # (stale-if-error). Other query strings still reach the edge, which ignores
 # them. Compress: CloudFront keys on the encoding it serves itself.
 score_behaviour() {
-  cat <<EOF
-      {
-        "PathPattern": "/score*",
-        "TargetOriginId": "$EDGE_ORIGIN_ID",
-        "ViewerProtocolPolicy": "redirect-to-https",
-        "Compress": true,
-        "AllowedMethods": {
-          "Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"],
-          "CachedMethods": { "Quantity": 2, "Items": ["GET", "HEAD"] }
-        },
-        "ForwardedValues": {
-          "QueryString": true,
-          "Cookies": { "Forward": "none" },
-          "Headers": { "Quantity": 0 },
-          "QueryStringCacheKeys": { "Quantity": 2, "Items": ["topic", "product"] }
-        },
-        "MinTTL": 0,
-        "DefaultTTL": 0,
-        "MaxTTL": $MAX_TTL,
-        "FunctionAssociations": { "Quantity": 0 },
-$(behaviour_tail | sed 's/^/  /')
-      }
-EOF
+  edge_behaviour '/score*' \
+    '"Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"]' \
+    '"Quantity": 0' \
+    '"Quantity": 2, "Items": ["topic", "product"]'
 }
 
 # Internal paths: the viewer-request function answers 404 before any origin
