@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { type RawSchedulerConfig, resolveSchedulerSettings } from './config.ts'
 import { createDdimScheduler } from './ddim.ts'
+import { SD15_SCHEDULER_CONFIG } from './sd15.fixture.ts'
 import type { GaussianSource } from './types.ts'
 
-// Stable Diffusion 1.5's schedule (scheduler_config.json of the release).
-const SD15: RawSchedulerConfig = {
-  beta_start: 0.00085,
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  num_train_timesteps: 1000,
-  set_alpha_to_one: false,
-  steps_offset: 1,
-  clip_sample: false,
-}
 const noNoise: GaussianSource = { fill: () => {} }
 
 /** diffusers: betas = linspace(sqrt(b0), sqrt(b1), 1000) ** 2; alphas_cumprod = cumprod(1 - betas). */
@@ -29,7 +20,9 @@ function referenceAlphasCumprod(): number[] {
 const acp = referenceAlphasCumprod()
 
 function ddim(config: RawSchedulerConfig) {
-  return createDdimScheduler(resolveSchedulerSettings({ ...SD15, ...config }, 'ddim'))
+  return createDdimScheduler(
+    resolveSchedulerSettings({ ...SD15_SCHEDULER_CONFIG, ...config }, 'ddim'),
+  )
 }
 
 describe('DDIM scheduler', () => {

@@ -5,8 +5,8 @@
  */
 import type { SchedulerSettings } from './config.ts'
 import { alphasCumprod, spacedTimesteps } from './noise-schedule.ts'
-import { ddpmPrediction } from './prediction.ts'
-import type { Scheduler, SchedulerRun } from './types.ts'
+import { applyLinearStep, ddpmPrediction } from './prediction.ts'
+import type { LinearStep, Scheduler, SchedulerRun } from './types.ts'
 
 /**
  * Builds a DDIM scheduler.
@@ -21,6 +21,7 @@ export function createDdimScheduler(settings: SchedulerSettings): Scheduler {
   return {
     kind: 'ddim',
     predictionType,
+    linear: !clipSample,
     start(steps): SchedulerRun {
       const timesteps = spacedTimesteps(
         settings.timestepSpacing,
@@ -30,25 +31,36 @@ export function createDdimScheduler(settings: SchedulerSettings): Scheduler {
         true,
       )
       const stride = Math.floor(settings.numTrainTimesteps / steps)
+      /** The step's coefficients: x0 and eps as linear maps, and the weights of both in prev. */
+      const coefficients = (index: number) => {
+        const t = timesteps[index]!
+        const prev = t - stride
+        const alphaProdPrev = prev >= 0 ? acp[prev]! : finalAlphaProd
+        return {
+          c: ddpmPrediction(predictionType, acp[t]!),
+          a: Math.sqrt(alphaProdPrev),
+          b: Math.sqrt(1 - alphaProdPrev),
+        }
+      }
+      // prev = a * x0 + b * eps, both linear in (sample, output): fold into one pair.
+      const linearStep = (index: number): LinearStep => {
+        const { c, a, b } = coefficients(index)
+        return {
+          sampleFactor: a * c.x0Sample + b * c.epsSample,
+          outputFactor: a * c.x0Output + b * c.epsOutput,
+        }
+      }
       return {
         timesteps,
         initNoiseSigma: 1,
         modelInputScale: () => 1,
+        ...(clipSample ? {} : { linearStep }),
         step(output, index, sample) {
-          const t = timesteps[index]!
-          const prev = t - stride
-          const alphaProd = acp[t]!
-          const alphaProdPrev = prev >= 0 ? acp[prev]! : finalAlphaProd
-          const c = ddpmPrediction(predictionType, alphaProd)
-          const a = Math.sqrt(alphaProdPrev)
-          const b = Math.sqrt(1 - alphaProdPrev)
           if (!clipSample) {
-            // prev = a * x0 + b * eps, both linear in (sample, output): fold into one pair.
-            const fs = a * c.x0Sample + b * c.epsSample
-            const fo = a * c.x0Output + b * c.epsOutput
-            for (let i = 0; i < sample.length; i++) sample[i] = fs * sample[i]! + fo * output[i]!
+            applyLinearStep(linearStep(index), output, sample)
             return
           }
+          const { c, a, b } = coefficients(index)
           for (let i = 0; i < sample.length; i++) {
             const x = sample[i]!
             const m = output[i]!

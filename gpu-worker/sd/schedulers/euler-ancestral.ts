@@ -19,6 +19,8 @@ export function createEulerAncestralScheduler(settings: SchedulerSettings): Sche
   const { predictionType } = settings
   return {
     kind: 'euler-ancestral',
+    // Draws fresh noise every step: stays on the JS path.
+    linear: false,
     predictionType,
     start(steps, size, noise): SchedulerRun {
       const { timesteps, sigmas, initNoiseSigma } = planSigmas(settings, steps)

@@ -2,15 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { type RawSchedulerConfig, resolveSchedulerSettings } from './config.ts'
 import { createEulerScheduler } from './euler.ts'
 import { createEulerAncestralScheduler } from './euler-ancestral.ts'
+import { SD15_SCHEDULER_CONFIG } from './sd15.fixture.ts'
 import type { GaussianSource } from './types.ts'
-
-const SD15: RawSchedulerConfig = {
-  beta_start: 0.00085,
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  num_train_timesteps: 1000,
-  steps_offset: 1,
-}
 
 function referenceSigmas(): number[] {
   const out: number[] = []
@@ -34,7 +27,7 @@ const noNoise: GaussianSource = { fill: () => {} }
 
 describe('Euler scheduler', () => {
   const euler = (config: RawSchedulerConfig = {}) =>
-    createEulerScheduler(resolveSchedulerSettings({ ...SD15, ...config }, 'euler'))
+    createEulerScheduler(resolveSchedulerSettings({ ...SD15_SCHEDULER_CONFIG, ...config }, 'euler'))
 
   it("Should use Euler's own default spacing (linspace) with fractional timesteps", () => {
     const run = euler().start(4, 1, noNoise)
@@ -98,7 +91,7 @@ describe('Euler scheduler', () => {
 describe('Euler ancestral scheduler', () => {
   it('Should step to sigma_down and add sigma_up of fresh noise', () => {
     const noise: GaussianSource = { fill: (out) => out.fill(0.25) }
-    const settings = resolveSchedulerSettings(SD15, 'euler-ancestral')
+    const settings = resolveSchedulerSettings(SD15_SCHEDULER_CONFIG, 'euler-ancestral')
     const run = createEulerAncestralScheduler(settings).start(10, 1, noise)
     expect(Array.from(run.timesteps)).toEqual(
       Array.from(createEulerScheduler(settings).start(10, 1, noise).timesteps),

@@ -6,8 +6,8 @@
  */
 import type { SchedulerSettings } from './config.ts'
 import { alphasCumprod, spacedTimesteps } from './noise-schedule.ts'
-import { sigmaPrediction } from './prediction.ts'
-import type { Scheduler, SchedulerRun } from './types.ts'
+import { applyLinearStep, sigmaPrediction } from './prediction.ts'
+import type { LinearStep, Scheduler, SchedulerRun } from './types.ts'
 
 /** Timesteps and sigmas (with a final 0) of an Euler-family run, plus init_noise_sigma. */
 export interface SigmaPlan {
@@ -59,21 +59,27 @@ export function createEulerScheduler(settings: SchedulerSettings): Scheduler {
   return {
     kind: 'euler',
     predictionType,
+    linear: true,
     start(steps): SchedulerRun {
       const { timesteps, sigmas, initNoiseSigma } = planSigmas(settings, steps)
+      const linearStep = (index: number): LinearStep => {
+        const sigma = sigmas[index]!
+        const dt = sigmas[index + 1]! - sigma
+        const c = sigmaPrediction(predictionType, sigma)
+        // x + (x - x0) / sigma * dt with x0 = cs * x + co * m, folded per step.
+        return {
+          sampleFactor: 1 + ((1 - c.x0Sample) * dt) / sigma,
+          outputFactor: (-c.x0Output * dt) / sigma,
+        }
+      }
       return {
         timesteps,
         sigmas,
         initNoiseSigma,
         modelInputScale: (index) => 1 / Math.sqrt(sigmas[index]! ** 2 + 1),
+        linearStep,
         step(output, index, sample) {
-          const sigma = sigmas[index]!
-          const dt = sigmas[index + 1]! - sigma
-          const c = sigmaPrediction(predictionType, sigma)
-          // x + (x - x0) / sigma * dt with x0 = cs * x + co * m, folded per step.
-          const fs = 1 + ((1 - c.x0Sample) * dt) / sigma
-          const fo = (-c.x0Output * dt) / sigma
-          for (let i = 0; i < sample.length; i++) sample[i] = fs * sample[i]! + fo * output[i]!
+          applyLinearStep(linearStep(index), output, sample)
         },
       }
     },

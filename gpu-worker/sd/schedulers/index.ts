@@ -26,6 +26,7 @@ export {
 export { createPndmScheduler } from './pndm.ts'
 export type {
   GaussianSource,
+  LinearStep,
   PredictionType,
   Scheduler,
   SchedulerKind,

@@ -42,6 +42,8 @@ export function createLcmScheduler(settings: SchedulerSettings): Scheduler {
   const { predictionType, clipSample, clipSampleRange: range, timestepScaling } = settings
   return {
     kind: 'lcm',
+    // Draws fresh noise every step: stays on the JS path.
+    linear: false,
     predictionType,
     start(steps, size, noise): SchedulerRun {
       const timesteps = lcmTimesteps(settings, steps)

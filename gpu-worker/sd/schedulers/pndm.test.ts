@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { resolveSchedulerSettings } from './config.ts'
 import { createPndmScheduler } from './pndm.ts'
+import { SD15_SCHEDULER_CONFIG } from './sd15.fixture.ts'
 import type { GaussianSource } from './types.ts'
 
-const SD15 = {
-  beta_start: 0.00085,
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear' as const,
-  num_train_timesteps: 1000,
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-}
 const noNoise: GaussianSource = { fill: () => {} }
 
 function referenceAlphasCumprod(): number[] {
@@ -71,14 +63,22 @@ function referencePlms(steps: number) {
 
 describe('PNDM scheduler (skip_prk_steps)', () => {
   it('Should repeat the second timestep: 981, 961, 961, 941, ..., 1 for 50 steps', () => {
-    const run = createPndmScheduler(resolveSchedulerSettings(SD15, 'pndm')).start(50, 2, noNoise)
+    const run = createPndmScheduler(resolveSchedulerSettings(SD15_SCHEDULER_CONFIG, 'pndm')).start(
+      50,
+      2,
+      noNoise,
+    )
     const leading = Array.from({ length: 50 }, (_, i) => 981 - 20 * i)
     expect(Array.from(run.timesteps)).toEqual([981, 961, ...leading.slice(1)])
   })
 
   it('Should match the PLMS recurrence over the warm-up and the multistep updates', () => {
     const steps = 10
-    const run = createPndmScheduler(resolveSchedulerSettings(SD15, 'pndm')).start(steps, 3, noNoise)
+    const run = createPndmScheduler(resolveSchedulerSettings(SD15_SCHEDULER_CONFIG, 'pndm')).start(
+      steps,
+      3,
+      noNoise,
+    )
     const reference = referencePlms(steps)
     let expected = [1.2, -0.4, 0.3]
     const x = Float32Array.from(expected)

@@ -19,6 +19,8 @@ export function createPndmScheduler(settings: SchedulerSettings): Scheduler {
   const { predictionType } = settings
   return {
     kind: 'pndm',
+    // Combines the last four predictions: stays on the JS path.
+    linear: false,
     predictionType,
     start(steps, size): SchedulerRun {
       const timesteps = plmsTimesteps(settings, steps)

@@ -5,7 +5,7 @@
  * `a * sample + b * modelOutput`; computing a and b once per step keeps the
  * per-element loops to a multiply-add.
  */
-import type { PredictionType } from './types.ts'
+import type { LinearStep, PredictionType } from './types.ts'
 
 /** `x0 = x0Sample * sample + x0Output * output`; `eps = epsSample * sample + epsOutput * output`. */
 export interface PredictionCoefficients {
@@ -51,4 +51,14 @@ export function sigmaPrediction(type: PredictionType, sigma: number): Prediction
     case 'sample':
       return { x0Sample: 0, x0Output: 1, epsSample: 0, epsOutput: 0 }
   }
+}
+
+/** `sample = sampleFactor * sample + outputFactor * output`, in place. */
+export function applyLinearStep(
+  step: LinearStep,
+  output: Float32Array,
+  sample: Float32Array,
+): void {
+  const { sampleFactor: fs, outputFactor: fo } = step
+  for (let i = 0; i < sample.length; i++) sample[i] = fs * sample[i]! + fo * output[i]!
 }

@@ -35,12 +35,25 @@ export interface SchedulerRun {
    * (guided) model output for it.
    */
   step(modelOutput: Float32Array, index: number, sample: Float32Array): void
+  /**
+   * Present when the step is `next = sampleFactor * sample + outputFactor * output`
+   * (Euler, DDIM without clipping): a step graph can then run it on the device.
+   */
+  linearStep?(index: number): LinearStep
+}
+
+/** The per-step scalars of a linear scheduler step. */
+export interface LinearStep {
+  sampleFactor: number
+  outputFactor: number
 }
 
 /** A configured scheduler. */
 export interface Scheduler {
   readonly kind: SchedulerKind
   readonly predictionType: PredictionType
+  /** Whether its runs have {@link SchedulerRun.linearStep} (no step noise, no history, no clipping). */
+  readonly linear: boolean
   /**
    * Plans a run of `steps` inference steps over latents of `size` elements.
    * @param noise where stochastic schedulers (Euler ancestral, LCM) draw step noise
