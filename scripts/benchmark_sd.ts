@@ -7,6 +7,7 @@
  * what the float16 boundary costs per step at that size (for fp16 exports).
  *
  *   npx tsx scripts/benchmark_sd.ts [--runs 5] [--warmup 3] [--steps N] [--size 512x512] [--model-dir DIR]
+ *     [--scheduler euler] [--device-steps auto|always|never]
  */
 import { parseArgs } from 'node:util'
 import {
@@ -17,6 +18,7 @@ import {
   UsageError,
 } from '../gpu-worker/sd/cli/args.ts'
 import { loadSdPipeline, outsideSessionMs, type StageTimings } from '../gpu-worker/sd/pipeline.ts'
+import { SCHEDULER_CLASSES } from '../gpu-worker/sd/schedulers/config.ts'
 import { resolveModelDir } from '../gpu-worker/sd/tiny/index.ts'
 import { measureFp16StepCost } from './bench/fp16-cost.ts'
 import { median } from './bench/stats.ts'
@@ -28,7 +30,22 @@ const USAGE = `usage: npx tsx scripts/benchmark_sd.ts [options]
   --size WxH         image size (default 512x512)
   --prompt "..."     prompt (default "shirt design")
   --providers LIST   execution providers in order (default cpu)
-  --model-dir DIR    SD export folder (default: the tiny set in .data/models/tiny-sd)`
+  --model-dir DIR    SD export folder (default: the tiny set in .data/models/tiny-sd)
+  --scheduler KIND   ddim, pndm, euler, euler-ancestral or lcm (default: the config's)
+  --device-steps M   auto, always or never: where Euler/DDIM steps run (default auto)`
+
+const SCHEDULER_KINDS = [...new Set(Object.values(SCHEDULER_CLASSES))]
+const DEVICE_STEPS_MODES = ['auto', 'always', 'never'] as const
+
+function parseChoice<T extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined
+  if ((choices as readonly string[]).includes(value)) return value as T
+  throw new UsageError(`--${name} must be one of ${choices.join(', ')}`)
+}
 
 const STAGES: [keyof StageTimings, string][] = [
   ['tokenizeMs', 'tokenize'],
@@ -51,6 +68,8 @@ await runCli(USAGE, async () => {
       prompt: { type: 'string', default: 'shirt design' },
       providers: { type: 'string', default: 'cpu' },
       'model-dir': { type: 'string' },
+      scheduler: { type: 'string' },
+      'device-steps': { type: 'string', default: 'auto' },
     },
     strict: true,
     allowPositionals: true,
@@ -64,28 +83,41 @@ await runCli(USAGE, async () => {
   const steps = parseNumber('steps', values.steps, true)
   const { width, height } = parseSize(values.size)
   const providers = parseProviders(values.providers)
+  const scheduler = parseChoice('scheduler', values.scheduler, SCHEDULER_KINDS)
+  const deviceSteps = parseChoice('device-steps', values['device-steps'], DEVICE_STEPS_MODES)
 
   let dir = await resolveModelDir(values['model-dir'], (d) =>
     console.log(`Generated the tiny model set in ${d}`),
   )
   console.log(`Loading ${dir} on ${providers.join(', ')}`)
-  const pipe = await loadSdPipeline(dir, { providers })
+  const pipe = await loadSdPipeline(dir, {
+    providers,
+    deviceSteps,
+    ...(scheduler ? { scheduler } : {}),
+  })
   dir = pipe.files.dir
   const options = { prompt: values.prompt, seed: 1, steps, width, height }
   try {
     const { layout, precision } = pipe.labels
     console.log(
-      `${warmup} warm-up runs (${width}x${height}, ${steps} steps, ${pipe.scheduler.kind}, ${layout} ${precision})`,
+      `${warmup} warm-up runs (${width}x${height}, ${steps} steps, ${pipe.scheduler.kind}, ${layout} ${precision}, device steps ${deviceSteps})`,
     )
     for (let i = 0; i < warmup; i++) await pipe.generate(options)
     const results: StageTimings[] = []
     for (let i = 0; i < runs; i++) {
-      const { timings: t, unetEvaluations } = await pipe.generate({ ...options, seed: i + 1 })
+      const {
+        timings: t,
+        unetEvaluations,
+        stepPath,
+      } = await pipe.generate({
+        ...options,
+        seed: i + 1,
+      })
       results.push(t)
       console.log(
         `Run ${i + 1}/${runs}: ${t.totalMs.toFixed(1)} ms (unet ${t.unetMs.toFixed(1)} ms over ` +
           `${unetEvaluations} evaluations, vae ${t.vaeMs.toFixed(1)} ms, outside session.run ` +
-          `${outsideSessionMs(t).toFixed(1)} ms)`,
+          `${outsideSessionMs(t).toFixed(1)} ms, ${stepPath} steps)`,
       )
     }
     console.log(

@@ -4,8 +4,11 @@
  * model sets (SD, SDXL, Turbo; fp32 and fp16) and a larger generated set whose
  * UNet costs real time (about 600 MFLOPs per guided step at 512x512), and
  * prints per-stage times, the share of time outside session.run, where the
- * conditioning lived, and peak device memory (nvidia-smi, polled). Every model
- * is generated here: it needs nothing from the network.
+ * conditioning lived, which path ran guidance and the scheduler steps (`js`,
+ * or `step-graph`: latents kept on the device) and peak device memory
+ * (nvidia-smi, polled). Sets with a linear scheduler (Euler, DDIM) are timed on
+ * both step paths; PNDM sets run JS steps only. Every model is generated here:
+ * it needs nothing from the network.
  *
  *   npx tsx scripts/gpu_check.ts [--providers cpu,cuda,webgpu] [--runs 3] [--steps 4] [--size 512x512]
  *
@@ -25,6 +28,7 @@ import {
   UsageError,
 } from '../gpu-worker/sd/cli/args.ts'
 import {
+  type DeviceStepsMode,
   type InferenceBackend,
   loadSdPipeline,
   onnxNodeBackend,
@@ -43,7 +47,8 @@ const USAGE = `usage: npx tsx scripts/gpu_check.ts [options]
 
 // The large set: a 64-channel UNet with one extra full-resolution block,
 // 2 * 9 * 64^2 FLOPs per latent pixel for the block alone (~600 MFLOPs a guided 512x512 step).
-const LARGE = { unetChannels: 64, unetBlocks: 1 } as const
+// DDIM, so that both step paths can be timed on it.
+const LARGE = { unetChannels: 64, unetBlocks: 1, scheduler: 'ddim' } as const
 const SETS: { name: string; options: TinySdOptions; large?: boolean }[] = [
   { name: 'tiny sd fp32', options: {} },
   { name: 'tiny sd fp16', options: { precision: 'fp16' } },
@@ -113,6 +118,9 @@ function locatingBackend(seen: Set<string>): InferenceBackend {
   }
 }
 
+/** JS steps, then the step graph (latents on the device) even where it is not the default. */
+const STEP_MODES: DeviceStepsMode[] = ['never', 'always']
+
 const firstLine = (err: unknown) =>
   (err instanceof Error ? err.message : String(err)).split('\n')[0]
 
@@ -152,7 +160,9 @@ await runCli(USAGE, async () => {
     for (const provider of providers) {
       console.log(`\n== provider ${provider}`)
       let loadedAny = false
-      for (const set of SETS) {
+      for (const { set, mode } of SETS.flatMap((set) =>
+        STEP_MODES.map((mode) => ({ set, mode })),
+      )) {
         const seen = new Set<string>()
         const stopMemory = memoryPoller()
         let pipe: Awaited<ReturnType<typeof loadSdPipeline>>
@@ -160,6 +170,7 @@ await runCli(USAGE, async () => {
           pipe = await loadSdPipeline(dirs.get(set.name)!, {
             providers: [provider],
             backend: locatingBackend(seen),
+            deviceSteps: mode,
           })
         } catch (err) {
           await stopMemory()
@@ -172,6 +183,15 @@ await runCli(USAGE, async () => {
           continue
         }
         loadedAny = true
+        // A non-linear scheduler runs JS steps whatever the mode: time it once.
+        if (mode === 'always' && !pipe.scheduler.linear) {
+          console.log(
+            `  ${set.name.padEnd(26)} step graph n/a: ${pipe.scheduler.kind} steps run in JS`,
+          )
+          await stopMemory()
+          await pipe.release()
+          continue
+        }
         try {
           const size = set.large ? large : { width: 256, height: 256 }
           const turbo = pipe.labels.layout.endsWith('turbo')
@@ -179,10 +199,12 @@ await runCli(USAGE, async () => {
           await pipe.generate({ ...options, seed: 0 })
           const results: StageTimings[] = []
           let evaluations = 0
+          const paths = new Set<string>()
           for (let r = 0; r < runs; r++) {
             const image = await pipe.generate({ ...options, seed: r + 1 })
             results.push(image.timings)
             evaluations = image.unetEvaluations
+            paths.add(image.stepPath)
           }
           const med = (key: keyof StageTimings) => median(results.map((t) => t[key]))
           const share = median(results.map((t) => outsideSessionMs(t) / t.totalMs))
@@ -191,6 +213,7 @@ await runCli(USAGE, async () => {
               `total ${med('totalMs').toFixed(1)} ms: text ${med('textEncoderMs').toFixed(1)}, ` +
               `unet ${(med('unetMs') / evaluations).toFixed(2)} ms/step x ${evaluations}, ` +
               `vae ${med('vaeMs').toFixed(1)}, outside session.run ${(share * 100).toFixed(1)}%; ` +
+              `steps ${[...paths].join('+')} (asked ${mode}); ` +
               `conditioning on ${[...seen].join('+') || 'host'}; memory ${await stopMemory()}`,
           )
         } catch (err) {

@@ -57,6 +57,7 @@ export {
   type SecondEncoderFiles,
 } from './model-files.ts'
 export {
+  type DeviceStepsMode,
   type GeneratedImage,
   loadSdPipeline,
   outsideSessionMs,
@@ -65,6 +66,7 @@ export {
   type SdPipelineOptions,
   type SdProviders,
   type StageTimings,
+  type StepPath,
 } from './pipeline.ts'
 export {
   float16ToFloat32,
@@ -74,6 +76,7 @@ export {
   toFloat16Bits,
 } from './precision/index.ts'
 export { createScheduler, type Scheduler, type SchedulerKind } from './schedulers/index.ts'
+export { openStepGraph, STEP_PORTS, type StepGraphTypes, stepGraph } from './step-graph/index.ts'
 export {
   ensureTinySdModelSet,
   resolveModelDir,

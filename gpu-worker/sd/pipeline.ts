@@ -7,7 +7,9 @@
  * concurrently. All latent math runs in float32 on preallocated arrays; fp16
  * models get their tensors converted at the session boundary. The conditioning
  * is handed to the backend once per generation and reused by every step; on a
- * GPU provider the SD text encoder's output never leaves the device.
+ * GPU provider the SD text encoder's output never leaves the device, and with a
+ * linear scheduler (Euler, DDIM) neither do the latents: guidance and the step
+ * run in a step graph (step-graph/) between UNet calls.
  */
 
 import { SeededRandom } from '../../core/platform/random.ts'
@@ -22,6 +24,7 @@ import type {
   Tensor,
 } from './backend/types.ts'
 import { concatFeatures, repeatBatch, sdxlTimeIds, withZeroNegative } from './conditioning.ts'
+import { type DenoiseLoop, graphSteps, jsSteps } from './denoise.ts'
 import {
   type GenerateOptions,
   type ModelDefaults,
@@ -29,13 +32,15 @@ import {
   resolveGenerateOptions,
   SdInputError,
 } from './generate-options.ts'
-import { applyGuidance, guidanceEmbedding } from './guidance.ts'
+import { guidanceEmbedding } from './guidance.ts'
+import { dispose, floatOutput, scaleInPlace, toHost } from './host-tensors.ts'
 import { planarToRgb } from './image.ts'
 import { layoutDefaults } from './layout.ts'
 import { bindSdSessions, type SdBindings, type SdSessions } from './model-bindings.ts'
 import { readSdModelFiles, type SdModelFiles } from './model-files.ts'
 import { createScheduler } from './schedulers/create-scheduler.ts'
 import type { Scheduler, SchedulerKind, SchedulerRun } from './schedulers/types.ts'
+import { openStepGraph, type StepGraphTypes } from './step-graph/index.ts'
 import { type ClipTokenizer, loadClipTokenizer } from './tokenizer/index.ts'
 
 /** Options of {@link loadSdPipeline}. */
@@ -48,7 +53,21 @@ export interface SdPipelineOptions {
   scheduler?: SchedulerKind
   /** Inference backend. @defaultValue onnxruntime-node */
   backend?: InferenceBackend
+  /**
+   * Where guidance and the scheduler step run for linear schedulers (Euler, DDIM
+   * with eta 0; the others always run them in JS): `auto` in the step graph on
+   * WebGPU/CUDA, keeping latents on the device, and in JS on the CPU; `always`
+   * in the step graph on any provider (tests, the GPU check); `never` in JS.
+   * @defaultValue `'auto'`
+   */
+  deviceSteps?: DeviceStepsMode
 }
+
+/** See {@link SdPipelineOptions.deviceSteps}. */
+export type DeviceStepsMode = 'auto' | 'always' | 'never'
+
+/** Where a generation's guidance and scheduler steps ran: in JavaScript or in the step graph. */
+export type StepPath = 'js' | 'step-graph'
 
 /** Milliseconds per stage of one generation. */
 export interface StageTimings {
@@ -84,6 +103,8 @@ export interface GeneratedImage {
   /** UNet evaluations made (PNDM makes steps + 1). */
   unetEvaluations: number
   scheduler: SchedulerKind
+  /** Where guidance and the scheduler steps ran. */
+  stepPath: StepPath
   timings: StageTimings
 }
 
@@ -139,7 +160,9 @@ export async function loadSdPipeline(
     const textEncoder2 = files.second
       ? await open(files.second.textEncoderPath, 'text_encoder_2')
       : undefined
-    const unet = await open(files.unetPath, 'unet')
+    const mode = options.deviceSteps ?? 'auto'
+    const linear = scheduler.linear && mode !== 'never'
+    const unet = await open(files.unetPath, 'unet', linear ? ['out_sample'] : undefined)
     const vaeDecoder = await open(files.vaeDecoderPath, 'vae_decoder')
     const sessions: SdSessions<ModelSession> = {
       textEncoder: textEncoder.session,
@@ -164,6 +187,16 @@ export async function loadSdPipeline(
         'fp16 VAE decoder whose config sets force_upcast: it may overflow (black or NaN images); export the VAE in fp32 or use the fp16-fix VAE',
       )
     }
+    const stepGraph =
+      linear && (mode === 'always' || DEVICE_PROVIDERS.has(unet.provider))
+        ? await openStepGraph(backend, unet.provider, stepGraphTypes(unet.session)).catch(
+            (err: unknown) => {
+              warnHostFallback(options.logger, unet.provider, err, STEPS_FALLBACK)
+              return undefined
+            },
+          )
+        : undefined
+    if (stepGraph) opened.push(stepGraph)
     const pipeline = new SdPipeline(
       files,
       tokenizers,
@@ -171,6 +204,10 @@ export async function loadSdPipeline(
       sessions,
       bindings,
       providersInUse,
+      {
+        ...(stepGraph ? { stepGraph } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      },
     )
     await pipeline.probeDeviceConditioning(options.logger)
     return pipeline
@@ -180,8 +217,17 @@ export async function loadSdPipeline(
   }
 }
 
+const STEPS_FALLBACK = 'latents cannot stay on the device: running the scheduler steps in JS'
+
 /** The UNet's conditioning for one generation, held by the backend for every step. */
 type Conditioning = Record<string, HeldTensor>
+
+/** Sessions and settings beside the models. */
+interface PipelineExtras {
+  /** The step graph, when the latents may stay on the device. */
+  stepGraph?: ModelSession
+  logger?: SdLogger
+}
 
 /** A loaded Stable Diffusion pipeline. Create it with {@link loadSdPipeline}. */
 export class SdPipeline {
@@ -191,6 +237,10 @@ export class SdPipeline {
   readonly labels: SdModelLabels
   /** Whether the text encoder's device output may be fed to the UNet as it is (see probeDeviceConditioning). */
   private deviceConditioning = true
+  /** Whether the step graph may run (cleared, with a warning, when the provider refuses its device tensors). */
+  private deviceSteps = true
+  /** Set once the step graph has run a whole generation: later failures are real errors. */
+  private deviceStepsProven = false
 
   /** @internal use {@link loadSdPipeline} */
   constructor(
@@ -200,6 +250,7 @@ export class SdPipeline {
     private readonly sessions: SdSessions<ModelSession>,
     readonly bindings: SdBindings,
     readonly providers: SdProviders,
+    private readonly extras: PipelineExtras = {},
   ) {
     this.defaults = layoutDefaults(files.layout)
     const { unet, vaeDecoder } = bindings.precision
@@ -249,7 +300,6 @@ export class SdPipeline {
       }
 
       const modelInput = new Float32Array(batch * size)
-      const guidedOutput = new Float32Array(guided ? size : 0)
       const timestep = this.timestepTensor(batch)
       const feeds: Record<string, Feed> = {
         ...conditioning,
@@ -257,19 +307,18 @@ export class SdPipeline {
         timestep,
       }
 
-      const total = run.timesteps.length
-      for (let i = 0; i < total; i++) {
-        options.signal?.throwIfAborted()
-        scaleInto(latents, run.modelInputScale(i), modelInput, batch)
-        setTimestep(timestep, run.timesteps[i]!)
-        const t0 = performance.now()
-        const out = await unet.run(feeds, ['out_sample'])
-        timings.unetMs += performance.now() - t0
-        const prediction = floatOutput(out, 'out_sample', this.files.unetPath).data
-        if (guided) applyGuidance(prediction, opts.guidanceScale, guidedOutput)
-        run.step(guided ? guidedOutput : prediction, i, latents)
-        options.onProgress?.(i + 1, total)
+      const loop: DenoiseLoop = {
+        run,
+        feeds,
+        latents,
+        modelInput,
+        batch,
+        guided,
+        guidanceScale: opts.guidanceScale,
+        timings,
+        options,
       }
+      const stepPath = await this.denoise(loop)
 
       scaleInPlace(latents, 1 / this.files.vaeScalingFactor)
       const t0 = performance.now()
@@ -291,8 +340,9 @@ export class SdPipeline {
         seed: opts.seed,
         steps: opts.steps,
         guidanceScale: opts.guidanceScale,
-        unetEvaluations: total,
+        unetEvaluations: run.timesteps.length,
         scheduler: this.scheduler.kind,
+        stepPath,
         timings: { ...timings, overheadMs: totalMs - inModels, totalMs },
       }
     } finally {
@@ -300,9 +350,33 @@ export class SdPipeline {
     }
   }
 
+  /**
+   * Runs the UNet loop, leaving the final latents in `loop.latents`: in the step
+   * graph where it may run, else (or once, after the provider refused the step
+   * graph's device tensors, with a warning) in JavaScript.
+   */
+  private async denoise(loop: DenoiseLoop): Promise<StepPath> {
+    const { stepGraph } = this.extras
+    const linearStep = loop.run.linearStep
+    if (stepGraph && linearStep && this.deviceSteps) {
+      try {
+        await graphSteps(loop, this.sessions.unet, stepGraph, linearStep)
+        this.deviceStepsProven = true
+        return 'step-graph'
+      } catch (err) {
+        if (this.deviceStepsProven || loop.options.signal?.aborted) throw err
+        this.deviceSteps = false
+        warnHostFallback(this.extras.logger, this.providers.unet, err, STEPS_FALLBACK)
+      }
+    }
+    await jsSteps(loop, this.sessions.unet, this.files.unetPath)
+    return 'js'
+  }
+
   /** Frees the sessions; the pipeline cannot generate afterwards. */
   async release(): Promise<void> {
-    const results = await Promise.allSettled(Object.values(this.sessions).map((s) => s.release()))
+    const sessions = [...Object.values(this.sessions), this.extras.stepGraph]
+    const results = await Promise.allSettled(sessions.map((s) => s?.release()))
     const failed = results.find((r) => r.status === 'rejected')
     if (failed) throw failed.reason
   }
@@ -351,7 +425,7 @@ export class SdPipeline {
       conditioning.encoder_hidden_states = only
       return conditioning
     }
-    const host = await Promise.all(hidden.map(toHost))
+    const host = await Promise.all(hidden.map((t) => toHost(t, 'text encoder', 't')))
     const rows = prompts.length * this.tokenizers[0]!.maxLength
     const widths = host.map((t) => t.data.length / rows)
     let states =
@@ -414,11 +488,14 @@ export class SdPipeline {
     try {
       if (states.type !== declared)
         throw new Error(`encoder gives ${states.type}, UNet takes ${declared}`)
-      await unet.run(feeds, ['out_sample'])
+      const out = await unet.run(feeds, ['out_sample'])
+      for (const tensor of Object.values(out)) dispose(tensor)
     } catch (err) {
       this.deviceConditioning = false
-      logger?.warn(
-        { provider: this.providers.unet, err: (err as Error).message },
+      warnHostFallback(
+        logger,
+        this.providers.unet,
+        err,
         'text encoder output cannot stay on the device: copying it through the host',
       )
     } finally {
@@ -462,40 +539,21 @@ function inputIds(
   return { type: 'int64', data: BigInt64Array.from(ids, (v) => BigInt(v)), dims }
 }
 
-/** A float tensor on the host, reading a held one back (and freeing it). */
-async function toHost(tensor: Tensor | HeldTensor): Promise<Extract<Tensor, { type: 'float32' }>> {
-  if (!('held' in tensor)) return floatOutput({ t: tensor }, 't', 'text encoder')
-  const host = await tensor.read()
-  tensor.dispose()
-  return floatOutput({ t: host }, 't', 'text encoder')
+/** The warning of a device path that the provider refused: the pipeline goes on through the host. */
+function warnHostFallback(
+  logger: SdLogger | undefined,
+  provider: string,
+  err: unknown,
+  message: string,
+): void {
+  logger?.warn({ provider, err: (err as Error).message }, message)
 }
 
-/** Writes the timestep into every entry; int64 exports get it rounded (Euler's are fractional). */
-function setTimestep(tensor: Tensor, t: number): void {
-  if (tensor.type === 'int64') tensor.data.fill(BigInt(Math.round(t)))
-  else if (tensor.type === 'float32') tensor.data.fill(t)
-}
-
-function scaleInPlace(values: Float32Array, factor: number): void {
-  if (factor === 1) return
-  for (let i = 0; i < values.length; i++) values[i] = values[i]! * factor
-}
-
-/** Writes `factor * latents` into each of the `batch` copies in `out`. */
-function scaleInto(latents: Float32Array, factor: number, out: Float32Array, batch: number): void {
-  const n = latents.length
-  for (let i = 0; i < n; i++) out[i] = latents[i]! * factor
-  for (let b = 1; b < batch; b++) out.copyWithin(b * n, 0, n)
-}
-
-function floatOutput(
-  outputs: Record<string, Tensor | HeldTensor>,
-  name: string,
-  path: string,
-): Extract<Tensor, { type: 'float32' }> {
-  const tensor = outputs[name]
-  if (!tensor || 'held' in tensor || tensor.type !== 'float32') {
-    throw new Error(`${path}: output "${name}" is missing or not float32`)
+/** The step graph's port types: the UNet's `out_sample` and `sample`. */
+function stepGraphTypes(unet: ModelSession): StepGraphTypes {
+  const half = (type: string | undefined) => (type === 'float16' ? 'float16' : 'float32')
+  return {
+    output: half(unet.outputs.find((o) => o.name === 'out_sample')?.type),
+    sample: half(unet.inputs.find((i) => i.name === 'sample')?.type),
   }
-  return tensor
 }
