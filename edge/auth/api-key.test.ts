@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { memoryLogger } from '../../tests/support/logs.ts'
 import { errorHandler } from '../errors/index.ts'
+import type { ClientIdentity } from '../identity/context.ts'
 import { apiKeyAuth, parseApiKeys } from './index.ts'
 
 const keys = parseApiKeys('console:0123456789abcdef-console,ci:ci-secret-0123456789')
@@ -101,6 +102,43 @@ describe('When Basic credentials are allowed', () => {
       method: 'POST',
       headers: basic('ci', 'ci-secret-0123456789'),
     })
+    expect(res.status).toBe(401)
+  })
+})
+
+describe('apiKeyAuth after clientIdentity', () => {
+  /** An app whose first middleware names the caller as `clientIdentity` would. */
+  const named = (client: ClientIdentity, vouched = false) => {
+    const hono = new Hono()
+    hono.onError(errorHandler(memoryLogger()))
+    hono.use('*', async (c, next) => {
+      c.set('client', client)
+      await next()
+    })
+    hono.post('/things', apiKeyAuth({ keys, vouched }), (c) => c.json({ key: c.get('apiKeyName') }))
+    return hono
+  }
+
+  it('Should take the key clientIdentity matched without matching it again', async () => {
+    const res = await named({ keyName: 'ci', address: '10.0.0.1', viaEdge: false }).request(
+      '/things',
+      { method: 'POST' },
+    )
+    expect(await res.json()).toEqual({ key: 'ci' })
+  })
+
+  it('Should not take a name the edge forwarded unless the route accepts vouched callers', async () => {
+    const forwarded: ClientIdentity = { keyName: 'ci', address: '10.0.0.1', viaEdge: true }
+    expect((await named(forwarded).request('/things', { method: 'POST' })).status).toBe(401)
+    const vouched = await named(forwarded, true).request('/things', { method: 'POST' })
+    expect(await vouched.json()).toEqual({ key: 'ci' })
+  })
+
+  it('Should not take a name that is not among its own keys', async () => {
+    const res = await named({ keyName: 'ops', address: '10.0.0.1', viaEdge: false }).request(
+      '/things',
+      { method: 'POST' },
+    )
     expect(res.status).toBe(401)
   })
 })

@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { ApiError } from '../errors/index.ts'
+import type { ClientIdentity } from '../identity/context.ts'
 import type { ApiKey } from './keys.ts'
 
 declare module 'hono' {
@@ -112,7 +113,9 @@ export function apiKeyResolver(
  * Requires `Authorization: Bearer <secret>` matching one of `keys`, or (with
  * `vouched`) a caller the edge vouched for with its service credential whose
  * key name is among `keys` (see `clientIdentity`). Either way `apiKeyName`
- * is the caller's key name afterwards.
+ * is the caller's key name afterwards. A Bearer key `clientIdentity` already
+ * matched (from the same `API_KEYS`, where a name has one secret) is not
+ * hashed again: a digest costs a thread-pool round trip.
  *
  * @example
  * app.post('/signals', apiKeyAuth({ keys: config.apiKeys }), handler)
@@ -122,9 +125,11 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler {
   const names = new Set(options.keys.map((key) => key.name))
   const basic = options.basic ?? false
   return async function apiKeyAuth(c, next) {
-    const client = options.vouched ? c.var.client : undefined
-    if (client?.viaEdge && client.keyName !== undefined && names.has(client.keyName)) {
-      c.set('apiKeyName', client.keyName)
+    // Undefined where no clientIdentity runs before (tests, other apps).
+    const client = c.get('client') as ClientIdentity | undefined
+    const known = client?.keyName
+    if (known !== undefined && names.has(known) && (options.vouched || !client?.viaEdge)) {
+      c.set('apiKeyName', known)
       return next()
     }
     const header = c.req.header('Authorization')
