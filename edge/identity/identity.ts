@@ -14,6 +14,9 @@ import { forwardedIdentity } from './forward.ts'
 import { peerAddress } from './peer.ts'
 import { TRUST_NOTHING, type TrustProxy } from './trust-proxy.ts'
 
+/** The edge's entry among the secrets: never a key's name (names are [A-Za-z0-9_.-]). */
+const EDGE = '\u0000edge'
+
 /** Options of {@link clientIdentity}. */
 export interface ClientIdentityOptions {
   /** Keys whose names identify callers (`API_KEYS`). */
@@ -35,19 +38,21 @@ export interface ClientIdentityOptions {
  * app.use('*', clientIdentity({ keys, trustProxy: parseTrustProxy('1'), serviceKey }))
  */
 export function clientIdentity(options: ClientIdentityOptions): MiddlewareHandler {
-  const keyNameOf = apiKeyResolver(options.keys)
   const names = new Set(options.keys.map((key) => key.name))
   const trust = options.trustProxy ?? TRUST_NOTHING
   const { serviceKey } = options
-  const isEdge = serviceKey ? apiKeyResolver([{ name: 'edge', secret: serviceKey }]) : undefined
+  // One matcher, so a request's secret is hashed once; the edge's entry first,
+  // so its credential always means the edge.
+  const nameOf = apiKeyResolver(
+    serviceKey ? [{ name: EDGE, secret: serviceKey }, ...options.keys] : options.keys,
+  )
 
   return async function clientIdentity(c, next) {
-    const authorization = c.req.header('Authorization')
     let client: ClientIdentity
-    if (isEdge && (await isEdge(authorization)) !== undefined) {
+    const keyName = await nameOf(c.req.header('Authorization'))
+    if (keyName === EDGE) {
       client = forwardedIdentity(c.req.raw.headers, names)
     } else {
-      const keyName = await keyNameOf(authorization)
       client = {
         ...(keyName === undefined ? {} : { keyName }),
         address: clientAddress(peerAddress(c), c.req.raw.headers, trust),
