@@ -6,6 +6,7 @@
  * comparison failed. Never cached; bounded by a deadline per call.
  */
 import type { Hono } from 'hono'
+import { withTimeout } from '../cache/timeout.ts'
 import type { SqlClient } from '../db/types.ts'
 import { readSchemaVersion, schemaVersionBody } from './schema-version.ts'
 
@@ -35,19 +36,6 @@ export interface ReadyzReport {
   checks: { core: CheckResult; database: CheckResult; schema: CheckResult }
 }
 
-/** Resolves with `work`'s value, or rejects after `ms` (the check fails instead of hanging). */
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 const failed = (err: unknown): CheckResult => ({
   ok: false,
   error: err instanceof Error ? err.message : String(err),
@@ -75,11 +63,12 @@ export async function checkReadiness(options: ReadyzOptions): Promise<ReadyzRepo
   const timeoutMs = options.timeoutMs ?? 2000
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
   const [core, database] = await Promise.all([
-    within(timeoutMs, coreVersion({ coreUrl: options.coreUrl, fetch: doFetch, timeoutMs })).then(
-      (schemaVersion): CheckResult => ({ ok: true, schemaVersion }),
-      failed,
-    ),
-    within(timeoutMs, readSchemaVersion(options.db)).then(
+    withTimeout(
+      coreVersion({ coreUrl: options.coreUrl, fetch: doFetch, timeoutMs }),
+      timeoutMs,
+      'core',
+    ).then((schemaVersion): CheckResult => ({ ok: true, schemaVersion }), failed),
+    withTimeout(readSchemaVersion(options.db), timeoutMs, 'the database').then(
       (schemaVersion): CheckResult => ({ ok: true, schemaVersion }),
       (err: unknown) =>
         failed(
