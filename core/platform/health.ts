@@ -3,6 +3,7 @@
  * Readiness checks: each dependency a process needs answers a ping within a
  * deadline, or the process reports itself not ready (never hangs the probe).
  */
+import { withTimeout } from '../../edge/cache/timeout.ts'
 
 /**
  * One readiness check: resolves when the dependency answers. Resolving with a
@@ -36,18 +37,12 @@ export async function runHealthChecks(
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       const start = performance.now()
-      let timer: NodeJS.Timeout | undefined
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-      })
       try {
-        const value = await Promise.race([check(), deadline])
+        const value = await withTimeout(check(), timeoutMs, name)
         const detail = value instanceof HealthDetail ? { detail: value.detail } : {}
         return [name, { ok: true, ...detail, ms: elapsed(start) }] as const
       } catch (err) {
         return [name, { ok: false, error: (err as Error).message, ms: elapsed(start) }] as const
-      } finally {
-        clearTimeout(timer)
       }
     }),
   )

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import type { Hono } from 'hono'
 import { expect } from 'vitest'
 import { z } from 'zod'
+import { withTimeout } from '../../edge/cache/timeout.ts'
 
 /** One generated request, relative to an app. */
 export interface FuzzRequest {
@@ -309,25 +310,17 @@ export async function checkAnswer(
   expected: Expected,
   timeoutMs = 10_000,
 ): Promise<Response> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-  })
-  let res: Response
-  try {
-    res = await Promise.race([
-      Promise.resolve(
-        app.request(req.path, {
-          method: req.method,
-          headers: req.headers,
-          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
-        }),
-      ),
-      deadline,
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
+  const res = await withTimeout(
+    Promise.resolve(
+      app.request(req.path, {
+        method: req.method,
+        headers: req.headers,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+      }),
+    ),
+    timeoutMs,
+    `${req.method} ${req.path.slice(0, 200)}`,
+  )
   const text = await res.text()
   const where = `${req.method} ${req.path.slice(0, 200)} -> ${res.status} ${text.slice(0, 300)}`
   expect(res.status, where).toBeLessThan(500)
